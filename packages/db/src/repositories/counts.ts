@@ -1,0 +1,99 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "../schema";
+
+/** What one article contributes to the trend counts. */
+export interface CountedArticle {
+  day: string;
+  lang: string;
+  country: string;
+  outlet_id: string;
+  taxonomy_version: string;
+  themes: readonly string[];
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Adds newly inserted articles to the daily counts, inside the transaction that inserted them, so the
+ * counts always equal what the article tables hold. Retagging moves theme counts with
+ * applyThemeChanges. Keys are applied in sorted order so concurrent transactions cannot deadlock.
+ */
+export async function addToCounts(db: Db, articles: readonly CountedArticle[]): Promise<void> {
+  if (articles.length === 0) return;
+  const totals = new Map<string, number>();
+  const themes = new Map<string, number>();
+  for (const a of articles) {
+    const k = JSON.stringify([a.day, a.lang, a.country, a.outlet_id]);
+    totals.set(k, (totals.get(k) ?? 0) + 1);
+    for (const theme of new Set(a.themes)) {
+      const k = JSON.stringify([theme, a.day, a.lang, a.country, a.outlet_id, a.taxonomy_version]);
+      themes.set(k, (themes.get(k) ?? 0) + 1);
+    }
+  }
+  await addArticleTotals(db, totals);
+  await applyThemeCounts(db, themes, 1);
+}
+
+/** Moves articles' theme counts from their old tags to their new ones (retagging); totals stay. */
+export async function applyThemeChanges(
+  db: Db,
+  before: readonly CountedArticle[],
+  after: readonly CountedArticle[],
+): Promise<void> {
+  const delta = new Map<string, number>();
+  const add = (list: readonly CountedArticle[], sign: number) => {
+    for (const a of list)
+      for (const theme of new Set(a.themes)) {
+        const k = JSON.stringify([theme, a.day, a.lang, a.country, a.outlet_id, a.taxonomy_version]);
+        delta.set(k, (delta.get(k) ?? 0) + sign);
+      }
+  };
+  add(before, -1);
+  add(after, 1);
+  // Decrements go first and zero rows are deleted, so the table ends exactly as a fresh ingest leaves it.
+  await applyThemeCounts(db, new Map([...delta].filter(([, n]) => n < 0).map(([k, n]) => [k, -n])), -1);
+  await applyThemeCounts(db, new Map([...delta].filter(([, n]) => n > 0)), 1);
+}
+
+async function addArticleTotals(db: Db, totals: Map<string, number>): Promise<void> {
+  const keys = [...totals.keys()].sort();
+  const cols = unzip(keys, 4);
+  const n = keys.map((k) => totals.get(k)!);
+  await sql`
+    INSERT INTO article_daily_counts AS c (day, lang, country, outlet_id, articles)
+    SELECT * FROM unnest(${cols[0]}::date[], ${cols[1]}::text[], ${cols[2]}::text[], ${cols[3]}::text[],
+                         ${n}::bigint[])
+    ON CONFLICT (day, lang, country, outlet_id) DO UPDATE SET articles = c.articles + excluded.articles
+  `.execute(db);
+}
+
+async function applyThemeCounts(db: Db, counts: Map<string, number>, sign: 1 | -1): Promise<void> {
+  if (counts.size === 0) return;
+  const keys = [...counts.keys()].sort();
+  const cols = unzip(keys, 6);
+  const n = keys.map((k) => counts.get(k)! * sign);
+  await sql`
+    INSERT INTO theme_daily_counts AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
+    SELECT * FROM unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
+                         ${cols[4]}::text[], ${cols[5]}::text[], ${n}::bigint[])
+    ON CONFLICT (theme, day, lang, country, outlet_id, taxonomy_version)
+    DO UPDATE SET mentions = c.mentions + excluded.mentions
+  `.execute(db);
+  if (sign === -1)
+    await sql`
+      DELETE FROM theme_daily_counts t
+      USING unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
+                   ${cols[4]}::text[], ${cols[5]}::text[]) AS k(theme, day, lang, country, outlet_id, v)
+      WHERE t.mentions = 0 AND t.theme = k.theme AND t.day = k.day AND t.lang = k.lang
+        AND t.country = k.country AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v
+    `.execute(db);
+}
+
+function unzip(keys: string[], width: number): string[][] {
+  const cols: string[][] = Array.from({ length: width }, () => []);
+  for (const k of keys) {
+    const parts = JSON.parse(k) as string[];
+    for (let i = 0; i < width; i++) cols[i]!.push(parts[i]!);
+  }
+  return cols;
+}

@@ -1,0 +1,151 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema";
+
+export interface SourceFeed {
+  url: string;
+  language?: string | null;
+  note?: string | null;
+  verified?: boolean;
+}
+
+export interface SourceOutlet {
+  id: string;
+  name: string;
+  country: string;
+  language: string;
+  script?: string | null;
+  timeZone: string;
+  homeUrl?: string | null;
+  feeds: SourceFeed[];
+}
+
+export interface SyncReport {
+  outlets: { added: string[]; changed: string[]; removed: string[] };
+  feeds: { added: string[]; changed: string[]; removed: string[]; unchanged: number };
+}
+
+/**
+ * Makes the outlets and feeds tables match the sources file. Removed entries are deactivated, not
+ * deleted, so the articles they produced keep their outlet and feed. Re-adding one reactivates it.
+ */
+export async function syncSources(
+  db: Kysely<Database>,
+  outlets: readonly SourceOutlet[],
+): Promise<SyncReport> {
+  const report: SyncReport = {
+    outlets: { added: [], changed: [], removed: [] },
+    feeds: { added: [], changed: [], removed: [], unchanged: 0 },
+  };
+  const feedOwner = new Map<string, string>();
+  for (const o of outlets)
+    for (const f of o.feeds) {
+      const owner = feedOwner.get(f.url);
+      if (owner) throw new Error(`feed ${f.url} is listed twice (outlets ${owner} and ${o.id})`);
+      feedOwner.set(f.url, o.id);
+    }
+
+  await db.transaction().execute(async (trx) => {
+    // One sync at a time: two operators running it at once would otherwise race on removals.
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended('vesti:sources-sync', 0))`.execute(trx);
+    const existingOutlets = new Map(
+      (await trx.selectFrom("outlets").selectAll().execute()).map((o) => [o.id, o]),
+    );
+    const existingFeeds = new Map(
+      (await trx.selectFrom("feeds").selectAll().execute()).map((f) => [f.url, f]),
+    );
+
+    for (const o of outlets) {
+      const row = {
+        id: o.id,
+        name: o.name,
+        country: o.country,
+        language: o.language,
+        script: o.script ?? null,
+        time_zone: o.timeZone,
+        home_url: o.homeUrl ?? null,
+        active: true,
+      };
+      const old = existingOutlets.get(o.id);
+      if (!old) {
+        await trx.insertInto("outlets").values(row).execute();
+        report.outlets.added.push(o.id);
+      } else if (
+        old.name !== row.name ||
+        old.country !== row.country ||
+        old.language !== row.language ||
+        old.script !== row.script ||
+        old.time_zone !== row.time_zone ||
+        old.home_url !== row.home_url ||
+        !old.active
+      ) {
+        await trx
+          .updateTable("outlets")
+          .set({ ...row, updated_at: new Date() })
+          .where("id", "=", o.id)
+          .execute();
+        report.outlets.changed.push(o.id);
+      }
+      for (const f of o.feeds) {
+        const frow = {
+          outlet_id: o.id,
+          url: f.url,
+          language: f.language ?? null,
+          note: f.note ?? null,
+          verified: f.verified ?? false,
+        };
+        const oldFeed = existingFeeds.get(f.url);
+        if (!oldFeed) {
+          await trx.insertInto("feeds").values(frow).execute();
+          report.feeds.added.push(f.url);
+        } else if (
+          oldFeed.outlet_id !== frow.outlet_id ||
+          oldFeed.language !== frow.language ||
+          oldFeed.note !== frow.note ||
+          oldFeed.verified !== frow.verified ||
+          !oldFeed.active
+        ) {
+          // A reactivated feed is due at once; its polling history is kept.
+          await trx
+            .updateTable("feeds")
+            .set({
+              ...frow,
+              active: true,
+              updated_at: new Date(),
+              ...(oldFeed.active ? {} : { next_fetch_at: new Date() }),
+            })
+            .where("id", "=", oldFeed.id)
+            .execute();
+          report.feeds.changed.push(f.url);
+        } else report.feeds.unchanged++;
+      }
+    }
+
+    const removedFeeds = [...existingFeeds.values()].filter((f) => f.active && !feedOwner.has(f.url));
+    if (removedFeeds.length > 0)
+      await trx
+        .updateTable("feeds")
+        .set({ active: false, updated_at: new Date() })
+        .where(
+          "id",
+          "in",
+          removedFeeds.map((f) => f.id),
+        )
+        .execute();
+    report.feeds.removed = removedFeeds.map((f) => f.url);
+
+    const keep = new Set(outlets.map((o) => o.id));
+    const removedOutlets = [...existingOutlets.values()].filter((o) => o.active && !keep.has(o.id));
+    if (removedOutlets.length > 0)
+      await trx
+        .updateTable("outlets")
+        .set({ active: false, updated_at: new Date() })
+        .where(
+          "id",
+          "in",
+          removedOutlets.map((o) => o.id),
+        )
+        .execute();
+    report.outlets.removed = removedOutlets.map((o) => o.id);
+  });
+  return report;
+}

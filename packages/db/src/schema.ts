@@ -1,0 +1,165 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+// Hand-written table types (kysely's own example does the same): the migrations in ./migrations are the
+// source of truth, and this file must follow them.
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** `date` columns come back as 'YYYY-MM-DD' strings (see client.ts): a day is not an instant. */
+type Day = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OutletsTable {
+  id: string;
+  name: string;
+  country: string;
+  language: string;
+  script: string | null;
+  time_zone: string;
+  home_url: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FeedsTable {
+  id: Generated<number>;
+  outlet_id: string;
+  url: string;
+  language: string | null;
+  note: string | null;
+  verified: ColumnType<boolean, boolean | undefined, boolean>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  next_fetch_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  interval_seconds: ColumnType<number, number | undefined, number>;
+  etag: string | null;
+  last_modified: string | null;
+  content_hash: string | null;
+  failure_count: ColumnType<number, number | undefined, number>;
+  failing: ColumnType<boolean, boolean | undefined, boolean>;
+  last_status: number | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_fetched_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_new_item_at: Timestamp | null;
+  items_seen: ColumnType<number, number | undefined, number>;
+  items_new: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FeedFetchesTable {
+  id: Generated<number>;
+  feed_id: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status: number | null;
+  outcome: string;
+  items_found: number;
+  items_new: number;
+  encoding: string | null;
+  error: string | null;
+}
+
+export interface ArticlesTable {
+  id: Generated<number>;
+  outlet_id: string;
+  feed_id: number;
+  url_hash: string;
+  canonical_url: string | null;
+  link: string | null;
+  guid: string | null;
+  title: string;
+  summary: string;
+  title_key: string;
+  published_at: Timestamp;
+  published_estimated: boolean;
+  day: Day;
+  fetched_at: Timestamp;
+  lang: string;
+  script: string;
+  lang_confidence: number;
+  taxonomy_version: string;
+}
+
+export interface ArticleThemesTable {
+  article_id: number;
+  theme: string;
+  taxonomy_version: string;
+  evidence: Json<unknown[]>;
+}
+
+export interface ThemeDailyCountsTable {
+  day: Day;
+  theme: string;
+  lang: string;
+  country: string;
+  outlet_id: string;
+  taxonomy_version: string;
+  mentions: number;
+}
+
+export interface ArticleDailyCountsTable {
+  day: Day;
+  lang: string;
+  country: string;
+  outlet_id: string;
+  articles: number;
+}
+
+export interface TaxonomyVersionsTable {
+  version: string;
+  first_seen_at: CreatedAt;
+  is_current: boolean;
+}
+
+export interface RetagRunsTable {
+  id: Generated<number>;
+  to_version: string;
+  last_article_id: number;
+  articles_done: number;
+  articles_changed: number;
+  status: "running" | "done";
+  started_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: Timestamp | null;
+}
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  email: string;
+  themes: string[] | null;
+  lang: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  unsubscribe_token: string;
+  created_at: CreatedAt;
+}
+
+export interface DigestDeliveriesTable {
+  subscriber_id: number;
+  week_start: Day;
+  sent_at: Timestamp;
+  message_id: string | null;
+}
+
+export interface Database {
+  outlets: OutletsTable;
+  feeds: FeedsTable;
+  feed_fetches: FeedFetchesTable;
+  articles: ArticlesTable;
+  article_themes: ArticleThemesTable;
+  theme_daily_counts: ThemeDailyCountsTable;
+  article_daily_counts: ArticleDailyCountsTable;
+  taxonomy_versions: TaxonomyVersionsTable;
+  retag_runs: RetagRunsTable;
+  subscribers: SubscribersTable;
+  digest_deliveries: DigestDeliveriesTable;
+}
+
+export type Outlet = Selectable<OutletsTable>;
+export type NewOutlet = Insertable<OutletsTable>;
+export type Feed = Selectable<FeedsTable>;
+export type FeedUpdate = Updateable<FeedsTable>;
+export type Article = Selectable<ArticlesTable>;
+export type NewArticle = Insertable<ArticlesTable>;

@@ -1,0 +1,64 @@
+import { type ConnectionOptions, Queue, type QueueOptions } from "bullmq";
+import { Redis } from "ioredis";
+import { z } from "zod";
+
+// Every queue's name and payload schema, in one place (langfuse's layout): producers and processors
+// import from here and never spell a queue name or payload by hand.
+
+export const QueueName = {
+  /** Repeating tick: finds the feeds that are due and enqueues a fetch for each. */
+  FeedTick: "feed-tick",
+  /** Fetch, parse, classify and store one feed. */
+  FeedFetch: "feed-fetch",
+  /** Re-apply a new taxonomy version to stored articles. */
+  Retag: "retag",
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const payloadSchemas = {
+  [QueueName.FeedTick]: z.object({}).passthrough(),
+  [QueueName.FeedFetch]: z.object({
+    feedId: z.number().int().positive(),
+    /** The feed's next_fetch_at when it was enqueued: part of the job id, so a double enqueue is a no-op. */
+    dueAt: z.string(),
+  }),
+  [QueueName.Retag]: z.object({
+    toVersion: z.string().min(1),
+    batchSize: z.number().int().positive().optional(),
+  }),
+} satisfies Record<QueueName, z.ZodType>;
+
+export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;
+
+export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): Payload<Q> {
+  return payloadSchemas[queue].parse(data) as Payload<Q>;
+}
+
+/** The job id that makes enqueueing the same due fetch twice harmless. */
+export const feedFetchJobId = (feedId: number, dueAt: Date) => `feed-${feedId}-${dueAt.getTime()}`;
+
+export const FEED_TICK_SCHEDULER_ID = "feed-tick";
+export const RETAG_JOB_ID = (version: string) => `retag-${version}`;
+
+/** ioredis connection as BullMQ workers need it (blocking commands must not time out). */
+export function createRedis(url: string, name = "vesti"): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name });
+}
+
+export interface QueueContext {
+  connection: ConnectionOptions;
+  prefix: string;
+}
+
+/** Default job options: retries with backoff for infrastructure faults; finished jobs kept for an hour so
+ * their ids still dedupe a late duplicate enqueue. */
+export const defaultJobOptions: QueueOptions["defaultJobOptions"] = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 2_000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 24 * 3600, count: 10_000 },
+};
+
+export function createQueue<Q extends QueueName>(name: Q, ctx: QueueContext): Queue<Payload<Q>> {
+  return new Queue<Payload<Q>>(name, { connection: ctx.connection, prefix: ctx.prefix, defaultJobOptions });
+}

@@ -1,0 +1,62 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The pipeline's Prometheus metrics, one registry per process. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    itemsFetched: new Counter({
+      name: "vesti_items_fetched_total",
+      help: "Feed items parsed from fetched feeds",
+      labelNames: ["outlet"] as const,
+      registers: [registry],
+    }),
+    itemsNew: new Counter({
+      name: "vesti_items_new_total",
+      help: "Articles stored for the first time",
+      labelNames: ["outlet", "lang"] as const,
+      registers: [registry],
+    }),
+    itemsDuplicate: new Counter({
+      name: "vesti_items_duplicate_total",
+      help: "Feed items already stored (URL, GUID or title)",
+      labelNames: ["outlet"] as const,
+      registers: [registry],
+    }),
+    themeTags: new Counter({
+      name: "vesti_theme_tags_total",
+      help: "Theme tags on newly stored articles",
+      labelNames: ["theme"] as const,
+      registers: [registry],
+    }),
+    feedFetches: new Counter({
+      name: "vesti_feed_fetches_total",
+      help: "Feed fetch attempts by outcome",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    feedFailures: new Counter({
+      name: "vesti_feed_failures_total",
+      help: "Failed feed fetches by error kind",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: "vesti_job_duration_seconds",
+      help: "Job processing time",
+      labelNames: ["queue", "status"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: "vesti_queue_jobs",
+      help: "Jobs in each queue by state",
+      labelNames: ["queue", "state"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
