@@ -81,6 +81,11 @@ export const settings = {
   ),
   HOST_MIN_SPACING_MS: setting(int(0), "2000", "Minimum spacing between two requests to the same host."),
   INGEST_CONCURRENCY: setting(int(1, 256), "8", "Feed jobs one ingest worker runs at once."),
+  JOB_LOCK_MS: setting(
+    int(1000),
+    "60000",
+    "Lock on an active job; a crashed worker's jobs are retried once it expires (also the stalled-job check interval).",
+  ),
   SHUTDOWN_TIMEOUT_MS: setting(int(100), "15000", "Grace period for in-flight jobs on SIGTERM/SIGINT."),
 } as const;
 

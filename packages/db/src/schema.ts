@@ -117,10 +117,10 @@ export interface TaxonomyVersionsTable {
 export interface RetagRunsTable {
   id: Generated<number>;
   to_version: string;
-  last_article_id: number;
-  articles_done: number;
-  articles_changed: number;
-  status: "running" | "done";
+  last_article_id: ColumnType<number, number | undefined, number>;
+  articles_done: ColumnType<number, number | undefined, number>;
+  articles_changed: ColumnType<number, number | undefined, number>;
+  status: ColumnType<"running" | "done", "running" | "done" | undefined, "running" | "done">;
   started_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;

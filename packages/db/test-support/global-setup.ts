@@ -3,12 +3,6 @@ import { createDb } from "../src/client";
 import { migrateToLatest } from "../src/migrate";
 import { adminQuery, databaseUrl } from "./test-database";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    templateDatabase: string;
-  }
-}
-
 // Runs once per vitest run (integration and e2e projects): builds the migrated template database. The
 // name is unique per run so two runs on one machine do not drop each other's template.
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

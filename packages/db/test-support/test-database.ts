@@ -9,6 +9,12 @@ import type { Database } from "../src/schema";
 // migrated once: CREATE DATABASE ... TEMPLATE is a file copy, far faster than migrating each time,
 // and files run in parallel without seeing each other's rows.
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name: string): string {

@@ -1,7 +1,17 @@
 import type { Command } from "commander";
+import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
+import { registerFeedCommands } from "./feeds";
+import { registerRetagCommands } from "./retag";
+import { registerRunCommands } from "./run";
+import { registerSourcesCommands } from "./sources";
 
 // Each area registers its own sub-commands; keep one line per area.
 export function registerCommands(program: Command): void {
   registerDbCommands(program);
+  registerRunCommands(program);
+  registerSourcesCommands(program);
+  registerFeedCommands(program);
+  registerClassifyCommands(program);
+  registerRetagCommands(program);
 }

@@ -31,6 +31,7 @@ export interface StoreResult {
   inserted: number;
   duplicates: number;
   insertedIds: number[];
+  insertedHashes: string[];
 }
 
 /** Window in which the same normalised title from one outlet counts as a copy (wire copies across feeds). */
@@ -50,7 +51,8 @@ export async function storeArticles(
   items: readonly PreparedArticle[],
 ): Promise<StoreResult> {
   const batch = dedupeBatch(items);
-  if (batch.length === 0) return { inserted: 0, duplicates: items.length, insertedIds: [] };
+  if (batch.length === 0)
+    return { inserted: 0, duplicates: items.length, insertedIds: [], insertedHashes: [] };
 
   return db.transaction().execute(async (trx) => {
     // Serialise writers of the same outlet titles (two feeds of one outlet fetched at once), in sorted
@@ -118,6 +120,7 @@ export async function storeArticles(
       inserted: rows.length,
       duplicates: items.length - rows.length,
       insertedIds: rows.map((r) => r.id),
+      insertedHashes: rows.map((r) => r.article.url_hash),
     };
   });
 }

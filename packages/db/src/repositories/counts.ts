@@ -71,22 +71,28 @@ async function applyThemeCounts(db: Db, counts: Map<string, number>, sign: 1 | -
   if (counts.size === 0) return;
   const keys = [...counts.keys()].sort();
   const cols = unzip(keys, 6);
-  const n = keys.map((k) => counts.get(k)! * sign);
-  await sql`
-    INSERT INTO theme_daily_counts AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
-    SELECT * FROM unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
-                         ${cols[4]}::text[], ${cols[5]}::text[], ${n}::bigint[])
-    ON CONFLICT (theme, day, lang, country, outlet_id, taxonomy_version)
-    DO UPDATE SET mentions = c.mentions + excluded.mentions
-  `.execute(db);
-  if (sign === -1)
+  const n = keys.map((k) => counts.get(k)!);
+  if (sign === 1) {
     await sql`
-      DELETE FROM theme_daily_counts t
-      USING unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
-                   ${cols[4]}::text[], ${cols[5]}::text[]) AS k(theme, day, lang, country, outlet_id, v)
-      WHERE t.mentions = 0 AND t.theme = k.theme AND t.day = k.day AND t.lang = k.lang
-        AND t.country = k.country AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v
+      INSERT INTO theme_daily_counts AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
+      SELECT * FROM unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
+                           ${cols[4]}::text[], ${cols[5]}::text[], ${n}::bigint[])
+      ON CONFLICT (theme, day, lang, country, outlet_id, taxonomy_version)
+      DO UPDATE SET mentions = c.mentions + excluded.mentions
     `.execute(db);
+    return;
+  }
+  // Decrements update existing rows only (an insert of a negative count would break the CHECK), then
+  // drop the rows that reached zero so the table matches a fresh ingest.
+  const keyed = sql`
+    unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[], ${cols[4]}::text[],
+           ${cols[5]}::text[], ${n}::bigint[]) AS k(theme, day, lang, country, outlet_id, v, n)`;
+  const match = sql`t.theme = k.theme AND t.day = k.day AND t.lang = k.lang AND t.country = k.country
+    AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v`;
+  await sql`UPDATE theme_daily_counts t SET mentions = t.mentions - k.n FROM ${keyed} WHERE ${match}`.execute(
+    db,
+  );
+  await sql`DELETE FROM theme_daily_counts t USING ${keyed} WHERE t.mentions = 0 AND ${match}`.execute(db);
 }
 
 function unzip(keys: string[], width: number): string[][] {

@@ -1,0 +1,202 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema";
+import { applyThemeChanges, type CountedArticle } from "./counts";
+
+/**
+ * Records a taxonomy version and makes it the current one. Returns whether stored articles carry another
+ * version (so a retag is needed). Idempotent, and safe when several workers start at once.
+ */
+export async function activateTaxonomyVersion(
+  db: Kysely<Database>,
+  version: string,
+): Promise<{ changed: boolean; staleArticles: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended('vesti:taxonomy', 0))`.execute(trx);
+    const current = await trx
+      .selectFrom("taxonomy_versions")
+      .select("version")
+      .where("is_current", "=", true)
+      .executeTakeFirst();
+    const changed = current?.version !== version;
+    if (changed) {
+      await trx
+        .updateTable("taxonomy_versions")
+        .set({ is_current: false })
+        .where("is_current", "=", true)
+        .execute();
+      await trx
+        .insertInto("taxonomy_versions")
+        .values({ version, is_current: true })
+        .onConflict((oc) => oc.column("version").doUpdateSet({ is_current: true }))
+        .execute();
+    }
+    const stale = await trx
+      .selectFrom("articles")
+      .select("id")
+      .where("taxonomy_version", "<>", version)
+      .limit(1)
+      .executeTakeFirst();
+    return { changed, staleArticles: stale !== undefined };
+  });
+}
+
+export interface RetagArticle {
+  id: number;
+  title: string;
+  summary: string;
+  lang: string;
+}
+
+export type Tagger = (article: RetagArticle) => { id: string; evidence: unknown[] }[];
+
+export interface RetagProgress {
+  runId: number;
+  lastArticleId: number;
+  articlesDone: number;
+  articlesChanged: number;
+  done: boolean;
+}
+
+/** Starts a retag run for `version`, or resumes the one a crash interrupted. */
+export async function startRetagRun(db: Kysely<Database>, version: string): Promise<RetagProgress> {
+  await db
+    .insertInto("retag_runs")
+    .values({ to_version: version })
+    .onConflict((oc) => oc.column("to_version").where("status", "=", "running").doNothing())
+    .execute();
+  const run = await db
+    .selectFrom("retag_runs")
+    .selectAll()
+    .where("to_version", "=", version)
+    .where("status", "=", "running")
+    .executeTakeFirstOrThrow();
+  return {
+    runId: run.id,
+    lastArticleId: run.last_article_id,
+    articlesDone: run.articles_done,
+    articlesChanged: run.articles_changed,
+    done: false,
+  };
+}
+
+/**
+ * Re-applies the tagger to the next batch of articles (keyset pagination on id) that carry another
+ * taxonomy version. Themes, the articles' version, the count changes and the run's progress are written in
+ * one transaction, so a crash at any point resumes without counting anything twice; the counts end exactly
+ * as a fresh ingest with the new taxonomy would leave them.
+ */
+export async function retagBatch(
+  db: Kysely<Database>,
+  version: string,
+  progress: RetagProgress,
+  tag: Tagger,
+  batchSize = 2000,
+): Promise<RetagProgress> {
+  return db.transaction().execute(async (trx) => {
+    // Lock the run row: two workers on one run take turns instead of retagging the same batch.
+    const run = await trx
+      .selectFrom("retag_runs")
+      .selectAll()
+      .where("id", "=", progress.runId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (run.status === "done") return { ...progress, lastArticleId: run.last_article_id, done: true };
+
+    const articles = await trx
+      .selectFrom("articles as a")
+      .innerJoin("outlets as o", "o.id", "a.outlet_id")
+      .select([
+        "a.id",
+        "a.title",
+        "a.summary",
+        "a.lang",
+        "a.day",
+        "a.taxonomy_version",
+        "a.outlet_id",
+        "o.country",
+      ])
+      .where("a.id", ">", run.last_article_id)
+      .where("a.taxonomy_version", "<>", version)
+      .orderBy("a.id")
+      .limit(batchSize)
+      .execute();
+
+    if (articles.length === 0) {
+      await trx
+        .updateTable("retag_runs")
+        .set({ status: "done", finished_at: new Date(), updated_at: new Date() })
+        .where("id", "=", run.id)
+        .execute();
+      return {
+        runId: run.id,
+        lastArticleId: run.last_article_id,
+        articlesDone: run.articles_done,
+        articlesChanged: run.articles_changed,
+        done: true,
+      };
+    }
+
+    const ids = articles.map((a) => a.id);
+    const oldThemes = await trx
+      .selectFrom("article_themes")
+      .select(["article_id", "theme"])
+      .where("article_id", "in", ids)
+      .execute();
+    const oldByArticle = new Map<number, string[]>();
+    for (const t of oldThemes) {
+      const list = oldByArticle.get(t.article_id) ?? [];
+      list.push(t.theme);
+      oldByArticle.set(t.article_id, list);
+    }
+
+    const before: CountedArticle[] = [];
+    const after: CountedArticle[] = [];
+    const newRows: { article_id: number; theme: string; taxonomy_version: string; evidence: string }[] = [];
+    let changed = 0;
+    for (const a of articles) {
+      const tags = tag(a);
+      const old = (oldByArticle.get(a.id) ?? []).sort();
+      const now = [...new Set(tags.map((t) => t.id))].sort();
+      if (old.join() !== now.join()) changed++;
+      const dims = { day: a.day, lang: a.lang, country: a.country, outlet_id: a.outlet_id };
+      before.push({ ...dims, taxonomy_version: a.taxonomy_version, themes: old });
+      after.push({ ...dims, taxonomy_version: version, themes: now });
+      for (const t of tags)
+        newRows.push({
+          article_id: a.id,
+          theme: t.id,
+          taxonomy_version: version,
+          evidence: JSON.stringify(t.evidence),
+        });
+    }
+
+    await trx.deleteFrom("article_themes").where("article_id", "in", ids).execute();
+    if (newRows.length > 0)
+      await trx
+        .insertInto("article_themes")
+        .values(newRows)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await trx.updateTable("articles").set({ taxonomy_version: version }).where("id", "in", ids).execute();
+    await applyThemeChanges(trx, before, after);
+
+    const lastArticleId = ids[ids.length - 1]!;
+    await trx
+      .updateTable("retag_runs")
+      .set({
+        last_article_id: lastArticleId,
+        articles_done: sql`articles_done + ${articles.length}`,
+        articles_changed: sql`articles_changed + ${changed}`,
+        updated_at: new Date(),
+      })
+      .where("id", "=", run.id)
+      .execute();
+    return {
+      runId: run.id,
+      lastArticleId,
+      articlesDone: run.articles_done + articles.length,
+      articlesChanged: run.articles_changed + changed,
+      done: false,
+    };
+  });
+}

@@ -1,0 +1,35 @@
+import { type Database, type RetagProgress, retagBatch, startRetagRun } from "@vesti/db";
+import type { Payload, QueueName } from "@vesti/queue";
+import { type Taxonomy, tagItem } from "@vesti/themes";
+import type { Kysely } from "kysely";
+
+export interface RetagDeps {
+  db: Kysely<Database>;
+  taxonomy: Taxonomy;
+  onProgress?: (p: RetagProgress) => Promise<void> | void;
+}
+
+/**
+ * Re-applies this process's taxonomy to every stored article with another version, batch by batch. The
+ * run's position lives in Postgres (retag_runs), so a crashed job resumes where the last batch committed.
+ */
+export async function processRetag(
+  deps: RetagDeps,
+  payload: Payload<typeof QueueName.Retag>,
+): Promise<RetagProgress> {
+  if (payload.toVersion !== deps.taxonomy.version)
+    // Another deployment's taxonomy: only a worker that has it can apply it.
+    throw new Error(
+      `retag to ${payload.toVersion} requested, but this worker has taxonomy ${deps.taxonomy.version}`,
+    );
+  const tag = (a: { title: string; summary: string; lang: string }) =>
+    tagItem(deps.taxonomy, { title: a.title, summary: a.summary, lang: a.lang });
+  let progress = await startRetagRun(deps.db, payload.toVersion);
+  while (!progress.done) {
+    progress = await retagBatch(deps.db, payload.toVersion, progress, tag, payload.batchSize ?? 2000);
+    await deps.onProgress?.(progress);
+    // let lock renewals and health checks run between batches
+    await new Promise((r) => setImmediate(r));
+  }
+  return progress;
+}

@@ -1,0 +1,1 @@
+export { createBoardApp } from "./board";

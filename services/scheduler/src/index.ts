@@ -1,0 +1,2 @@
+export { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
+export { startScheduler } from "./scheduler";

@@ -1,0 +1,91 @@
+import { parseConfig } from "@vesti/config";
+import { startIngestWorkers } from "@vesti/ingest";
+import { createQueue, QueueName } from "@vesti/queue";
+import { createServiceContext, type ServiceContext } from "@vesti/runtime";
+import { startScheduler } from "@vesti/scheduler";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../packages/db/test-support/test-database";
+import { buildCorpus, expectedCounts } from "./support/corpus";
+import {
+  allFeedsFetched,
+  seedSources,
+  serveCorpus,
+  sorted,
+  storedCounts,
+  testEnv,
+  uniquePrefix,
+  waitFor,
+} from "./support/pipeline";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+// 60 feeds on four loopback hosts, 30 items each, over ten days.
+const corpus = buildCorpus({ feedCount: 60, itemsPerFeed: 30, days: 10 });
+const expected = expectedCounts(corpus);
+
+let t: TestDatabase;
+let ctx: ServiceContext;
+let served: Awaited<ReturnType<typeof serveCorpus>>;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  served = await serveCorpus(corpus, ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"]);
+  await seedSources(t.db, corpus, served.urls);
+  ctx = createServiceContext("e2e", parseConfig(testEnv(t.url, REDIS_URL, uniquePrefix())));
+  await startIngestWorkers(ctx);
+  await startScheduler(ctx);
+});
+
+afterAll(async () => {
+  await ctx?.shutdown.shutdown("test done");
+  await served?.close();
+  await t?.destroy();
+});
+
+describe("the pipeline, end to end", () => {
+  it("ingests every feed through the scheduler tick and the workers", async () => {
+    await waitFor("every feed fetched", () => allFeedsFetched(t.db), 120_000);
+    const fetchQueue = createQueue(QueueName.FeedFetch, ctx.queues);
+    await waitFor(
+      "an idle fetch queue",
+      async () => {
+        const c = await fetchQueue.getJobCounts("waiting", "active", "delayed");
+        return c.waiting + c.active + c.delayed === 0;
+      },
+      30_000,
+    );
+    await fetchQueue.close();
+    for (const server of served.servers) expect(server.requests.size).toBe(15);
+  });
+
+  it("stores each distinct item once (wire copies across an outlet's feeds included)", async () => {
+    const n = await t.db
+      .selectFrom("articles")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(n.n).toBe(expected.total);
+    expect(expected.total).toBeLessThan(corpus.items.length);
+  });
+
+  it("gives every article the language of its text", async () => {
+    const rows = await t.db.selectFrom("articles").select(["title", "lang", "script"]).execute();
+    const byTitle = new Map(corpus.items.map((it) => [it.title, it.template]));
+    const wrong = rows.filter(
+      (r) => byTitle.get(r.title)?.lang !== r.lang || byTitle.get(r.title)?.script !== r.script,
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("counts exactly what the fixtures hold, theme by theme and day by day", async () => {
+    const stored = await storedCounts(t.db);
+    expect(stored.total).toBe(expected.total);
+    expect(sorted(stored.articles)).toEqual(sorted(expected.articles));
+    expect(sorted(stored.mentions)).toEqual(sorted(expected.mentions));
+  });
+
+  it("shows days without mentions as zeros in the analysts' view", async () => {
+    const zeros = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM analytics.theme_daily WHERE mentions = 0 AND articles > 0`.execute(t.db);
+    expect(zeros.rows[0]!.n).toBeGreaterThan(0);
+  });
+});

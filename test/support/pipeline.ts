@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { type Database, type SourceOutlet, syncSources } from "@vesti/db";
+import { type Kysely, sql } from "kysely";
+import { type Corpus, type ExpectedCounts, rssFor } from "./corpus";
+import { type FeedServer, startFeedServer } from "./feed-server";
+
+/** Serves each feed of the corpus on one of `hosts` loopback addresses, round-robin. */
+export async function serveCorpus(corpus: Corpus, hosts: string[], delayMs = 0) {
+  const servers: FeedServer[] = [];
+  const urls: string[] = [];
+  const byHost = hosts.map(() => new Map<string, string>());
+  for (let f = 0; f < corpus.feedCount; f++)
+    byHost[f % hosts.length]!.set(`/feed/${f}.xml`, rssFor(corpus, f));
+  for (let h = 0; h < hosts.length; h++)
+    servers.push(await startFeedServer(byHost[h]!, { host: hosts[h]!, delayMs }));
+  for (let f = 0; f < corpus.feedCount; f++) urls.push(`${servers[f % hosts.length]!.baseUrl}/feed/${f}.xml`);
+  return { servers, urls, close: () => Promise.all(servers.map((s) => s.close())) };
+}
+
+export function corpusSources(corpus: Corpus, urls: string[]): SourceOutlet[] {
+  return corpus.outlets.map((o) => ({
+    id: o.id,
+    name: o.id,
+    country: o.country,
+    language: o.language,
+    script: null,
+    timeZone: o.country === "RS" ? "Europe/Belgrade" : "Europe/Moscow",
+    feeds: o.feeds.map((f) => ({ url: urls[f]! })),
+  }));
+}
+
+export async function seedSources(db: Kysely<Database>, corpus: Corpus, urls: string[]) {
+  await syncSources(db, corpusSources(corpus, urls));
+}
+
+export const uniquePrefix = () => `vesti-test-${randomBytes(4).toString("hex")}`;
+
+/** Environment for a pipeline under test: everything on loopback, fast ticks, no politeness delay. */
+export function testEnv(databaseUrl: string, redisUrl: string, prefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    FETCH_ALLOW_PRIVATE_NETWORKS: "true",
+    HOST_MIN_SPACING_MS: "0",
+    SCHEDULER_TICK_SECONDS: "1",
+    INGEST_CONCURRENCY: "4",
+    HTTP_PORT: "0",
+    HTTP_HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    SHUTDOWN_TIMEOUT_MS: "5000",
+    JOB_LOCK_MS: "4000",
+  };
+}
+
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Every feed fetched successfully at least once. */
+export async function allFeedsFetched(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom("feeds")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("last_success_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return row.n === 0;
+}
+
+/** The counts the database holds, in the same keyed shape as ExpectedCounts. */
+export async function storedCounts(db: Kysely<Database>): Promise<ExpectedCounts> {
+  const totals = await db.selectFrom("article_daily_counts").selectAll().execute();
+  const themes = await sql<{
+    day: string;
+    theme: string;
+    lang: string;
+    country: string;
+    outlet: string;
+    mentions: number;
+  }>`
+    SELECT day::text AS day, theme, lang, country, outlet, mentions::int AS mentions
+    FROM analytics.theme_daily WHERE mentions > 0`.execute(db);
+  const articles = new Map(totals.map((r) => [`${r.day}|${r.lang}|${r.country}|${r.outlet_id}`, r.articles]));
+  const mentions = new Map(
+    themes.rows.map((r) => [`${r.day}|${r.theme}|${r.lang}|${r.country}|${r.outlet}`, r.mentions]),
+  );
+  const total = totals.reduce((s, r) => s + r.articles, 0);
+  return { articles, mentions, total };
+}
+
+export const sorted = (m: Map<string, number>) =>
+  [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
