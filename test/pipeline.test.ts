@@ -1,4 +1,5 @@
 import { parseConfig } from "@vesti/config";
+import { syncSources } from "@vesti/db";
 import { startIngestWorkers } from "@vesti/ingest";
 import { createQueue, QueueName } from "@vesti/queue";
 import { createServiceContext, type ServiceContext } from "@vesti/runtime";
@@ -7,9 +8,11 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../packages/db/test-support/test-database";
 import { buildCorpus, expectedCounts } from "./support/corpus";
+import { type FeedServer, startFeedServer } from "./support/feed-server";
 import {
   allFeedsFetched,
-  seedSources,
+  corpusSources,
+  deleteRedisKeys,
   serveCorpus,
   sorted,
   storedCounts,
@@ -26,25 +29,52 @@ const expected = expectedCounts(corpus);
 let t: TestDatabase;
 let ctx: ServiceContext;
 let served: Awaited<ReturnType<typeof serveCorpus>>;
+let broken: FeedServer;
+const prefix = uniquePrefix();
 
 beforeAll(async () => {
   t = await createTestDatabase();
   served = await serveCorpus(corpus, ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"]);
-  await seedSources(t.db, corpus, served.urls);
-  ctx = createServiceContext("e2e", parseConfig(testEnv(t.url, REDIS_URL, uniquePrefix())));
+
+  // Broken feeds beside the good ones, on the same hosts: each must fail alone.
+  broken = await startFeedServer(
+    new Map([
+      ["/html", "<!doctype html><html><body><h1>Not a feed</h1></body></html>"],
+      ["/truncated", '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>cut'],
+      ["/json", '{"items": []}'],
+      ["/empty", ""],
+    ]),
+    { host: "127.0.0.2" },
+  );
+  await syncSources(t.db, [
+    ...corpusSources(corpus, served.urls),
+    {
+      id: "broken",
+      name: "Broken outlet",
+      country: "RS",
+      language: "sr",
+      timeZone: "Europe/Belgrade",
+      feeds: ["/html", "/truncated", "/json", "/empty", "/missing"].map((p) => ({
+        url: `${broken.baseUrl}${p}`,
+      })),
+    },
+  ]);
+  ctx = createServiceContext("e2e", parseConfig(testEnv(t.url, REDIS_URL, prefix)));
   await startIngestWorkers(ctx);
   await startScheduler(ctx);
 });
 
 afterAll(async () => {
   await ctx?.shutdown.shutdown("test done");
+  await deleteRedisKeys(REDIS_URL, prefix);
   await served?.close();
+  await broken?.close();
   await t?.destroy();
 });
 
 describe("the pipeline, end to end", () => {
   it("ingests every feed through the scheduler tick and the workers", async () => {
-    await waitFor("every feed fetched", () => allFeedsFetched(t.db), 120_000);
+    await waitFor("every good feed fetched", () => allFeedsFetched(t.db, "broken"), 120_000);
     const fetchQueue = createQueue(QueueName.FeedFetch, ctx.queues);
     await waitFor(
       "an idle fetch queue",
@@ -56,6 +86,34 @@ describe("the pipeline, end to end", () => {
     );
     await fetchQueue.close();
     for (const server of served.servers) expect(server.requests.size).toBe(15);
+  });
+
+  it("records each broken feed's own error and keeps the others unaffected", async () => {
+    await waitFor(
+      "every broken feed tried",
+      async () =>
+        (
+          await t.db
+            .selectFrom("feeds")
+            .select("id")
+            .where("outlet_id", "=", "broken")
+            .where("last_error", "is", null)
+            .execute()
+        ).length === 0,
+      30_000,
+    );
+    const rows = await t.db
+      .selectFrom("feeds")
+      .select(["url", "last_error", "failure_count", "last_success_at"])
+      .where("outlet_id", "=", "broken")
+      .execute();
+    expect(rows).toHaveLength(5);
+    for (const r of rows) {
+      expect(r.last_success_at).toBeNull();
+      expect(r.failure_count).toBeGreaterThan(0);
+    }
+    expect(rows.find((r) => r.url.endsWith("/missing"))?.last_error).toMatch(/404/);
+    expect(rows.find((r) => r.url.endsWith("/html"))?.last_error).toMatch(/^parse: /);
   });
 
   it("stores each distinct item once (wire copies across an outlet's feeds included)", async () => {

@@ -67,12 +67,13 @@ export async function waitFor(
   }
 }
 
-/** Every feed fetched successfully at least once. */
-export async function allFeedsFetched(db: Kysely<Database>): Promise<boolean> {
+/** Every feed (but those of `exceptOutlet`) fetched successfully at least once. */
+export async function allFeedsFetched(db: Kysely<Database>, exceptOutlet = ""): Promise<boolean> {
   const row = await db
     .selectFrom("feeds")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("last_success_at", "is", null)
+    .where("outlet_id", "<>", exceptOutlet)
     .executeTakeFirstOrThrow();
   return row.n === 0;
 }
@@ -100,3 +101,19 @@ export async function storedCounts(db: Kysely<Database>): Promise<ExpectedCounts
 
 export const sorted = (m: Map<string, number>) =>
   [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Removes every Redis key a test's queue prefix created (the shared Redis outlives the test). */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -39,7 +39,7 @@ describe("parseConfig", () => {
 describe("README configuration table", () => {
   const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
   const rows = new Map(
-    [...readme.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]*) \|/gm)].map((m) => [m[1], m[2]?.trim()]),
+    [...readme.matchAll(/^\| `([A-Z0-9_]+)` *\| ([^|]*?) *\|/gm)].map((m) => [m[1], m[2]?.trim()]),
   );
   it.each(Object.entries(settings))("documents %s with its default", (name, s) => {
     expect(rows.has(name)).toBe(true);
@@ -49,5 +49,12 @@ describe("README configuration table", () => {
   });
   it("documents no setting that does not exist", () => {
     for (const name of rows.keys()) expect(Object.keys(settings)).toContain(name);
+  });
+});
+
+describe("docker-compose.yml", () => {
+  const compose = readFileSync(new URL("../../../docker-compose.yml", import.meta.url), "utf8");
+  it.each(Object.keys(settings))("passes %s to the containers", (name) => {
+    expect(compose).toMatch(new RegExp(`^\\s+${name}:`, "m"));
   });
 });

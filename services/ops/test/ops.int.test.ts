@@ -1,0 +1,64 @@
+import { parseConfig } from "@vesti/config";
+import {
+  createServiceContext,
+  type OpsServer,
+  type ServiceContext,
+  startContextOpsServer,
+} from "@vesti/runtime";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../packages/db/test-support/test-database";
+import { createBoardApp } from "../src/board";
+
+let t: TestDatabase;
+let ctx: ServiceContext;
+let server: OpsServer;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = createServiceContext(
+    "ops-test",
+    parseConfig({
+      DATABASE_URL: t.url,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+      QUEUE_PREFIX: `vesti-ops-test-${process.pid}`,
+      HTTP_PORT: "0",
+      HTTP_HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+    }),
+  );
+  server = await startContextOpsServer(ctx, { fallback: createBoardApp(ctx) });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await ctx.shutdown.shutdown("test done");
+  await t.destroy();
+});
+
+describe("the ops endpoints", () => {
+  it("report health of Postgres and Redis", async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, failures: [] });
+  });
+
+  it("serve Prometheus metrics with queue depths", async () => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^# TYPE vesti_items_new_total counter$/m);
+    expect(text).toMatch(/^vesti_queue_jobs\{queue="feed-fetch",state="waiting",service="ops-test"\} 0$/m);
+  });
+
+  it("serve the Bull Board dashboard", async () => {
+    const res = await fetch(`${base}/queues`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<html/i);
+  });
+
+  it("turn unhealthy when Postgres is unreachable", async () => {
+    await ctx.db.destroy();
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { failures: { check: string }[] };
+    expect(body.failures.map((f) => f.check)).toEqual(["postgres"]);
+  });
+});
