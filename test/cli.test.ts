@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../packages/db/test-support/test-database";
+import { buildCorpus, expectedCounts, rssFor } from "./support/corpus";
+import { type FeedServer, startFeedServer } from "./support/feed-server";
+import { deleteRedisKeys, uniquePrefix } from "./support/pipeline";
+
+// The README's main job as a user runs it: `vesti run --once` with a sources file, then the CLI's views
+// of the result. Real processes, a real HTTP server, Postgres and Redis.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const run = promisify(execFile);
+const corpus = buildCorpus({ feedCount: 4, itemsPerFeed: 12, days: 3, seed: 3 });
+const expected = expectedCounts(corpus);
+
+let t: TestDatabase;
+let server: FeedServer;
+let dir: string;
+let env: Record<string, string>;
+const prefix = uniquePrefix();
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const vesti = (...args: string[]) =>
+  run(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "packages/cli/src/main.ts"), ...args], {
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  server = await startFeedServer(
+    new Map(corpus.outlets.flatMap((o) => o.feeds.map((f) => [`/f${f}.xml`, rssFor(corpus, f)]))),
+  );
+  dir = mkdtempSync(join(tmpdir(), "vesti-cli-"));
+  const yaml = [
+    "version: 1",
+    "outlets:",
+    ...corpus.outlets.flatMap((o) => [
+      `  - id: ${o.id}`,
+      `    name: ${o.id}`,
+      `    country: ${o.country}`,
+      `    language: ${o.language}`,
+      `    script: ${o.country === "RS" ? "mixed" : "cyrillic"}`,
+      `    timeZone: ${o.country === "RS" ? "Europe/Belgrade" : "Europe/Moscow"}`,
+      `    homeUrl: https://${o.id}.example/`,
+      "    feeds:",
+      ...o.feeds.map((f) => `      - url: ${server.baseUrl}/f${f}.xml`),
+    ]),
+  ].join("\n");
+  writeFileSync(join(dir, "sources.yaml"), yaml);
+  env = {
+    DATABASE_URL: t.url,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    SOURCES_FILE: join(dir, "sources.yaml"),
+    FETCH_ALLOW_PRIVATE_NETWORKS: "true",
+    HOST_MIN_SPACING_MS: "0",
+    HTTP_PORT: "0",
+    LOG_LEVEL: "warn",
+  };
+});
+afterAll(async () => {
+  await server?.close();
+  await deleteRedisKeys(REDIS_URL, prefix);
+  rmSync(dir, { recursive: true, force: true });
+  await t?.destroy();
+});
+
+describe("the vesti CLI", () => {
+  it("runs the main job once: migrate, sync the sources file, fetch every feed, store", async () => {
+    await vesti("run", "--once", "--timeout", "120");
+    const n = await t.db
+      .selectFrom("articles")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    expect(n.n).toBe(expected.total);
+  });
+
+  it("shows every feed's health", async () => {
+    const { stdout } = await vesti("sources", "health", "--json");
+    const rows = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { state: string; items_new: number });
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.state === "ok")).toBe(true);
+    expect(rows.reduce((s, r) => s + r.items_new, 0)).toBe(expected.total);
+  });
+
+  it("reports the sources file's changes on a second sync", async () => {
+    const { stdout } = await vesti("sources", "sync");
+    expect(stdout).toMatch(/feeds: 0 added, 0 changed, 0 removed, 4 unchanged/);
+  });
+
+  it("prints the trend series of a theme", async () => {
+    const { stdout } = await vesti("trends", "--theme", "vucic", "--by", "day", "--format", "json");
+    const rows = JSON.parse(stdout) as { mentions: number }[];
+    const want = [...expected.mentions]
+      .filter(([k]) => k.split("|")[1] === "vucic")
+      .reduce((s, [, n]) => s + n, 0);
+    expect(rows.reduce((s, r) => s + r.mentions, 0)).toBe(want);
+  });
+
+  it("fails with a message naming a bad setting", async () => {
+    await expect(
+      run(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "packages/cli/src/main.ts"), "db", "migrate"], {
+        env: { ...process.env, DATABASE_URL: "mysql://nope" },
+      }),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/DATABASE_URL/) });
+  });
+});
