@@ -1,4 +1,4 @@
-import { createQueue, QueueName } from "@vesti/queue";
+import { createQueue, isQueueIdle, QueueName } from "@vesti/queue";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../packages/db/test-support/test-database";
@@ -94,14 +94,7 @@ describe("faults during a run", () => {
     await waitFor("every feed", async () => (await fetchedFeeds()) === corpus.feedCount, 180_000, 250);
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = createQueue(QueueName.FeedFetch, { connection, prefix: env.QUEUE_PREFIX! });
-    await waitFor(
-      "an idle fetch queue",
-      async () => {
-        const c = await queue.getJobCounts("waiting", "active", "delayed");
-        return c.waiting + c.active + c.delayed === 0;
-      },
-      60_000,
-    );
+    await waitFor("an idle fetch queue", () => isQueueIdle(queue), 60_000);
     await queue.close();
     connection.disconnect();
 

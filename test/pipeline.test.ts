@@ -1,7 +1,7 @@
 import { parseConfig } from "@vesti/config";
 import { syncSources } from "@vesti/db";
 import { startIngestWorkers } from "@vesti/ingest";
-import { createQueue, QueueName } from "@vesti/queue";
+import { createQueue, isQueueIdle, QueueName } from "@vesti/queue";
 import { createServiceContext, type ServiceContext } from "@vesti/runtime";
 import { startScheduler } from "@vesti/scheduler";
 import { sql } from "kysely";
@@ -76,14 +76,7 @@ describe("the pipeline, end to end", () => {
   it("ingests every feed through the scheduler tick and the workers", async () => {
     await waitFor("every good feed fetched", () => allFeedsFetched(t.db, "broken"), 120_000);
     const fetchQueue = createQueue(QueueName.FeedFetch, ctx.queues);
-    await waitFor(
-      "an idle fetch queue",
-      async () => {
-        const c = await fetchQueue.getJobCounts("waiting", "active", "delayed");
-        return c.waiting + c.active + c.delayed === 0;
-      },
-      30_000,
-    );
+    await waitFor("an idle fetch queue", () => isQueueIdle(fetchQueue), 30_000);
     await fetchQueue.close();
     for (const server of served.servers) expect(server.requests.size).toBe(15);
   });

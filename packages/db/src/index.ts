@@ -1,4 +1,5 @@
-export { createDb, createPool, type DbOptions, ensureDatabase } from "./client";
+export { createDb, createPool, type DbOptions, dropDatabase, ensureDatabase } from "./client";
+export { DEMO_OUTLETS, type DemoSeedOptions, type DemoSeedResult, seedDemo } from "./demo";
 export { createMigrator, migrateToLatest, migrationNames } from "./migrate";
 export {
   type PreparedArticle,
@@ -8,5 +9,35 @@ export {
   TITLE_DEDUPE_DAYS,
 } from "./repositories/articles";
 export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositories/counts";
+export {
+  type FeedForFetch,
+  type FeedHealth,
+  type FetchOutcome,
+  feedHealth,
+  findDueFeeds,
+  getFeedForFetch,
+  recentPublicationTimes,
+  recordFetch,
+} from "./repositories/feeds";
 export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
+export {
+  activateTaxonomyVersion,
+  type RetagArticle,
+  type RetagProgress,
+  retagBatch,
+  startRetagRun,
+  type Tagger,
+} from "./repositories/taxonomy";
+export {
+  type AidAttentionWeeklyView,
+  type AnalyticsViews,
+  isTrendTheme,
+  queryTrends,
+  type ThemeDailyView,
+  type ThemeWeeklyView,
+  TREND_THEMES,
+  type TrendQuery,
+  type TrendRow,
+  type TrendTheme,
+} from "./repositories/trends";
 export * from "./schema";

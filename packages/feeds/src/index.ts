@@ -1,1 +1,14 @@
-export {};
+// @vesti/feeds: fetch (I/O) + pure decode/parse/normalise core + pure scheduling policy.
+export * from "./dates";
+export * from "./decode";
+export * from "./errors";
+export * from "./fetch";
+export * from "./limiter";
+export type { AddressPolicy } from "./net-guard";
+export { addressChecker, BlockedAddressError } from "./net-guard";
+export type { FeedFormat } from "./parse";
+export * from "./read";
+export * from "./schedule";
+export * from "./sources";
+export * from "./text";
+export * from "./url";

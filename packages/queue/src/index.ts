@@ -62,3 +62,9 @@ export const defaultJobOptions: QueueOptions["defaultJobOptions"] = {
 export function createQueue<Q extends QueueName>(name: Q, ctx: QueueContext): Queue<Payload<Q>> {
   return new Queue<Payload<Q>>(name, { connection: ctx.connection, prefix: ctx.prefix, defaultJobOptions });
 }
+
+/** True when a queue has nothing waiting, running or delayed. */
+export async function isQueueIdle(queue: Queue): Promise<boolean> {
+  const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+  return Object.values(counts).every((n) => n === 0);
+}

@@ -2,13 +2,12 @@
 // Prints new items/s next to the parse-only rate (decode + parse + normalise) and the classify-only rate,
 // so the ratio shows the pipeline's overhead. Figures are printed, never asserted.
 import { parseConfig } from "@vesti/config";
-import { createDb, ensureDatabase, migrateToLatest, syncSources } from "@vesti/db";
+import { createDb, dropDatabase, ensureDatabase, migrateToLatest, syncSources } from "@vesti/db";
 import { readFeed } from "@vesti/feeds";
-import { createQueue, QueueName } from "@vesti/queue";
+import { createQueue, isQueueIdle, QueueName } from "@vesti/queue";
 import { createServiceContext } from "@vesti/runtime";
 import { enqueueDueFeeds } from "@vesti/scheduler";
 import { defaultTaxonomy } from "@vesti/themes";
-import pg from "pg";
 import { buildCorpus, rssFor } from "../../../test/support/corpus";
 import { corpusSources, serveCorpus } from "../../../test/support/pipeline";
 import { classifyItem } from "../src/classify";
@@ -31,13 +30,7 @@ const HOSTS = [
 ];
 
 async function resetDatabase(url: string) {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await client.end();
+  await dropDatabase(url);
   await ensureDatabase(url);
   const db = createDb(url, { poolSize: 1 });
   await migrateToLatest(db);
@@ -98,11 +91,7 @@ async function main() {
     });
     t0 = performance.now();
     await enqueueDueFeeds(ctx.db, fetchQueue, new Date());
-    for (;;) {
-      const c = await fetchQueue.getJobCounts("waiting", "active", "delayed");
-      if (c.waiting + c.active + c.delayed === 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    while (!(await isQueueIdle(fetchQueue))) await new Promise((r) => setTimeout(r, 20));
     const seconds = (performance.now() - t0) / 1000;
     const stored = await ctx.db
       .selectFrom("articles")

@@ -40,11 +40,14 @@ async function inspect(target: string, opts: InspectOptions): Promise<void> {
       ...(opts.maxBytes ? { maxBytes: Number(opts.maxBytes) } : {}),
       ...(opts.timeout ? { totalTimeoutMs: Number(opts.timeout) } : {}),
     });
-    if (res.kind === "not-modified") throw new UsageError("server answered 304 Not Modified to an unconditional GET");
+    if (res.kind === "not-modified")
+      throw new UsageError("server answered 304 Not Modified to an unconditional GET");
     bytes = res.body;
     contentType = res.contentType;
     feedUrl = res.finalUrl;
-    process.stderr.write(`fetched: ${res.status} ${res.finalUrl} (${res.body.length} bytes, sha256 ${res.contentHash})\n`);
+    process.stderr.write(
+      `fetched: ${res.status} ${res.finalUrl} (${res.body.length} bytes, sha256 ${res.contentHash})\n`,
+    );
   } else {
     // `pnpm vesti` may run with another cwd; resolve relative paths against where the user typed it.
     const base = process.env["INIT_CWD"] ?? process.cwd();
@@ -78,7 +81,10 @@ export function registerFeedCommands(program: Command): void {
     .option("--time-zone <iana>", "outlet time zone for dates without a zone", "Europe/Belgrade")
     .option("--feed-url <url>", "base URL for relative links when reading a file")
     .option("--user-agent <ua>", "User-Agent header")
-    .option("--max-bytes <n>", `maximum body size after decompression (default ${DEFAULT_FETCH_OPTIONS.maxBytes})`)
+    .option(
+      "--max-bytes <n>",
+      `maximum body size after decompression (default ${DEFAULT_FETCH_OPTIONS.maxBytes})`,
+    )
     .option("--timeout <ms>", `total timeout in ms (default ${DEFAULT_FETCH_OPTIONS.totalTimeoutMs})`)
     .action(async (target: string, opts: InspectOptions) => {
       try {

@@ -1,14 +1,18 @@
 import type { Command } from "commander";
 import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
+import { registerDemoCommands } from "./demo";
 import { registerFeedCommands } from "./feeds";
 import { registerRetagCommands } from "./retag";
 import { registerRunCommands } from "./run";
 import { registerSourcesCommands } from "./sources";
+import { registerTrendCommands } from "./trends";
 
 // Each area registers its own sub-commands; keep one line per area.
 export function registerCommands(program: Command): void {
   registerDbCommands(program);
+  registerTrendCommands(program);
+  registerDemoCommands(program);
   registerRunCommands(program);
   registerSourcesCommands(program);
   registerFeedCommands(program);

@@ -1,6 +1,6 @@
 import { loadConfig } from "@vesti/config";
 import { startIngestWorkers } from "@vesti/ingest";
-import { createQueue, QueueName } from "@vesti/queue";
+import { createQueue, isQueueIdle, QueueName } from "@vesti/queue";
 import { createServiceContext, startContextOpsServer } from "@vesti/runtime";
 import { enqueueDueFeeds, startScheduler } from "@vesti/scheduler";
 import type { Command } from "commander";
@@ -36,10 +36,9 @@ export async function runPipeline(options: { once: boolean; timeoutSeconds: numb
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    const c = await fetchQueue.getJobCounts("waiting", "active", "delayed", "prioritized");
-    if (c.waiting + c.active + c.delayed + (c.prioritized ?? 0) === 0) break;
+    if (await isQueueIdle(fetchQueue)) break;
     if (Date.now() > deadline) {
-      ctx.logger.warn(c, "timed out waiting for the fetch queue");
+      ctx.logger.warn(await fetchQueue.getJobCounts(), "timed out waiting for the fetch queue");
       break;
     }
   }

@@ -55,7 +55,7 @@ export async function processFetchFeed(
 ): Promise<FetchFeedResult> {
   const { db, config, metrics } = deps;
   const feed = await getFeedForFetch(db, payload.feedId);
-  if (!feed || !feed.active) return { status: "skipped", reason: "feed is inactive or gone" };
+  if (!feed?.active) return { status: "skipped", reason: "feed is inactive or gone" };
   // Another job already handled this due time (the feed was rescheduled since this job was enqueued).
   if (feed.next_fetch_at.getTime() > new Date(payload.dueAt).getTime())
     return { status: "skipped", reason: "already fetched for this due time" };

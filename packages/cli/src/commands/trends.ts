@@ -1,0 +1,94 @@
+import { loadConfig } from "@vesti/config";
+import { createDb, isTrendTheme, queryTrends, TREND_THEMES, type TrendRow } from "@vesti/db";
+import { type Command, Option } from "commander";
+
+interface TrendOptions {
+  theme: string;
+  by: "day" | "week";
+  since?: string;
+  until?: string;
+  lang?: string;
+  country?: string;
+  outlet?: string;
+  share?: boolean;
+  format: "table" | "csv" | "json";
+}
+
+export function registerTrendCommands(program: Command): void {
+  program
+    .command("trends")
+    .description("mentions of one theme per UTC day or ISO week (current taxonomy; see docs/sql.md)")
+    .requiredOption("--theme <id>", `theme id: ${TREND_THEMES.join(", ")}`)
+    .addOption(
+      new Option("--by <period>", "one row per day or per ISO week").choices(["day", "week"]).default("week"),
+    )
+    .option("--since <YYYY-MM-DD>", "first UTC day (by week: its whole ISO week)")
+    .option("--until <YYYY-MM-DD>", "last UTC day (by week: weeks starting on or before it)")
+    .option("--lang <code>", "only articles in this language (sr, ru, en, ...)")
+    .option("--country <CC>", "only outlets of this country (RS, RU, ...)")
+    .option("--outlet <id>", "only this outlet")
+    .option("--share", "add the share column: mentions / articles of the period")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
+    )
+    .action(async (options: TrendOptions) => {
+      if (!isTrendTheme(options.theme))
+        throw new Error(`unknown theme "${options.theme}"; use one of: ${TREND_THEMES.join(", ")}`);
+      const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
+      try {
+        const rows = await queryTrends(db, {
+          theme: options.theme,
+          by: options.by,
+          since: options.since,
+          until: options.until,
+          lang: options.lang?.toLowerCase(),
+          country: options.country?.toUpperCase(),
+          outlet: options.outlet,
+          share: options.share,
+        });
+        process.stdout.write(formatTrends(rows, options));
+        if (rows.length === 0) process.stderr.write("no articles match these filters\n");
+      } finally {
+        await db.destroy();
+      }
+    });
+}
+
+/** Renders the rows; the share column only with --share. Exported for tests. */
+export function formatTrends(
+  rows: readonly TrendRow[],
+  options: Pick<TrendOptions, "by" | "share" | "format">,
+): string {
+  const columns = ["period", ...(options.by === "week" ? ["iso_week"] : []), "mentions", "articles"];
+  if (options.share) columns.push("share");
+  const value = (row: TrendRow, c: string) => (row as unknown as Record<string, unknown>)[c] ?? null;
+
+  if (options.format === "json")
+    return `${JSON.stringify(
+      rows.map((r) => Object.fromEntries(columns.map((c) => [c, value(r, c)]))),
+      null,
+      2,
+    )}\n`;
+  if (options.format === "csv")
+    return [columns.join(","), ...rows.map((r) => columns.map((c) => String(value(r, c) ?? "")).join(","))]
+      .map((line) => `${line}\n`)
+      .join("");
+
+  const cell = (r: TrendRow, c: string) => {
+    const v = value(r, c);
+    if (c === "share") return v === null ? "-" : `${((v as number) * 100).toFixed(2)}%`;
+    return String(v);
+  };
+  const table = [columns, ...rows.map((r) => columns.map((c) => cell(r, c)))];
+  const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i]!.length)));
+  const numeric = (c: string) => c === "mentions" || c === "articles" || c === "share";
+  return table
+    .map(
+      (line) =>
+        `${line
+          .map((v, i) => (numeric(columns[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd()}\n`,
+    )
+    .join("");
+}

@@ -1,0 +1,79 @@
+import { readFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { isValidTimeZone } from "./dates";
+
+const httpUrl = z
+  .string()
+  .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: "must be an http(s) URL" });
+
+export const FeedSourceSchema = z.strictObject({
+  url: httpUrl,
+  language: z.string().min(2).max(10).optional(),
+  note: z.string().optional(),
+  verified: z.boolean().default(false),
+});
+
+export const OutletSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be a lower-case slug" }),
+  name: z.string().min(1),
+  country: z.string().regex(/^[A-Z]{2}$/, { message: "must be an ISO 3166-1 alpha-2 code" }),
+  language: z.string().min(2).max(10),
+  script: z.enum(["cyrillic", "latin", "mixed"]),
+  timeZone: z.string().refine(isValidTimeZone, { message: "must be an IANA time zone" }),
+  homeUrl: httpUrl,
+  note: z.string().optional(),
+  feeds: z.array(FeedSourceSchema).min(1),
+});
+
+export const SourcesFileSchema = z.strictObject({
+  version: z.literal(1),
+  outlets: z.array(OutletSchema),
+});
+
+export type FeedSource = z.infer<typeof FeedSourceSchema>;
+export type Outlet = z.infer<typeof OutletSchema>;
+export type SourcesFile = z.infer<typeof SourcesFileSchema>;
+
+export class SourcesError extends Error {
+  override readonly name = "SourcesError";
+}
+
+/** Parses and validates sources YAML; errors name the offending outlet (by id when it has one). */
+export function parseSources(yamlText: string): Outlet[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(yamlText);
+  } catch (e) {
+    throw new SourcesError(`sources: invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const result = SourcesFileSchema.safeParse(doc);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path;
+    let where = path.join(".");
+    if (path[0] === "outlets" && typeof path[1] === "number") {
+      const outlets = (doc as { outlets?: { id?: unknown }[] }).outlets;
+      const id = outlets?.[path[1]]?.id;
+      where = `outlets[${path[1]}]${typeof id === "string" ? ` (${id})` : ""}${path.length > 2 ? `.${path.slice(2).join(".")}` : ""}`;
+    }
+    throw new SourcesError(`sources: ${where || "(root)"}: ${issue.message}`);
+  }
+  const outlets = result.data.outlets;
+  const ids = new Set<string>();
+  const urls = new Map<string, string>();
+  for (const o of outlets) {
+    if (ids.has(o.id)) throw new SourcesError(`sources: duplicate outlet id "${o.id}"`);
+    ids.add(o.id);
+    for (const f of o.feeds) {
+      const other = urls.get(f.url);
+      if (other) throw new SourcesError(`sources: feed ${f.url} listed by both "${other}" and "${o.id}"`);
+      urls.set(f.url, o.id);
+    }
+  }
+  return outlets;
+}
+
+export async function loadSources(path: string): Promise<Outlet[]> {
+  return parseSources(await readFile(path, "utf8"));
+}

@@ -1,0 +1,98 @@
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { charsetFromContentType, decodeFeedBytes, detectLegacyEncoding } from "../src/decode";
+import {
+  PT_SUMMARY,
+  PT_TITLE,
+  RU_SUMMARY,
+  RU_TITLE,
+  SR_CYR_TITLE,
+  SR_LAT_SUMMARY,
+  SR_LAT_TITLE,
+} from "./helpers";
+
+const xml = (body: string, enc?: string) =>
+  `${enc ? `<?xml version="1.0" encoding="${enc}"?>` : ""}<rss><channel><title>${body}</title></channel></rss>`;
+
+describe("decodeFeedBytes", () => {
+  it("prefers BOM, then header, then declaration", () => {
+    const bytes = iconv.encode(xml(RU_TITLE, "koi8-r"), "windows-1251");
+    expect(decodeFeedBytes(bytes, "text/xml; charset=windows-1251")).toMatchObject({
+      encoding: "windows-1251",
+      source: "header",
+    });
+    expect(decodeFeedBytes(bytes).source).toBe("xml-declaration"); // declared KOI8-R wins even though wrong
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml(RU_TITLE, "windows-1251"))]);
+    const d = decodeFeedBytes(bom, "text/xml; charset=koi8-r");
+    expect(d).toMatchObject({ encoding: "utf-8", source: "bom" });
+    expect(d.text.startsWith("<?xml")).toBe(true);
+  });
+
+  it("defaults to UTF-8 for ASCII and detects valid UTF-8", () => {
+    expect(decodeFeedBytes(Buffer.from(xml("plain")))).toMatchObject({
+      encoding: "utf-8",
+      source: "default",
+    });
+    expect(decodeFeedBytes(Buffer.from(xml(RU_TITLE)))).toMatchObject({
+      encoding: "utf-8",
+      source: "detected",
+    });
+  });
+
+  it.each([
+    ["windows-1251", `${RU_TITLE}. ${RU_SUMMARY}`],
+    ["koi8-r", `${RU_TITLE}. ${RU_SUMMARY}`],
+    ["windows-1251", SR_CYR_TITLE],
+    ["windows-1250", `${SR_LAT_TITLE}. ${SR_LAT_SUMMARY}`],
+    ["iso-8859-2", `${SR_LAT_TITLE}. ${SR_LAT_SUMMARY}`],
+    ["iso-8859-1", `${PT_TITLE}. ${PT_SUMMARY}`],
+  ])("detects undeclared %s", (enc, text) => {
+    const d = decodeFeedBytes(iconv.encode(xml(text), enc));
+    expect(d.text).toContain(text);
+    expect(d.source).toBe("detected");
+    expect(d.encoding).toBe(enc);
+  });
+
+  it("does not fall for Latin-1 Portuguese that looks like lowercase Cyrillic", () => {
+    const bytes = iconv.encode(
+      `${PT_TITLE} ${PT_SUMMARY} ${"Notícias Últimas Informação ".repeat(5)}`,
+      "latin1",
+    );
+    expect(detectLegacyEncoding(bytes).encoding).toBe("iso-8859-1");
+  });
+
+  it("ignores a UTF-8 header over bytes that are not UTF-8", () => {
+    const bytes = iconv.encode(xml(RU_TITLE), "windows-1251");
+    const d = decodeFeedBytes(bytes, "application/rss+xml; charset=UTF-8");
+    expect(d.text).toContain(RU_TITLE);
+    expect(d.warnings.join(" ")).toMatch(/not valid UTF-8/);
+  });
+
+  it("prefers valid UTF-8 over a legacy charset in the header", () => {
+    const d = decodeFeedBytes(Buffer.from(xml(RU_TITLE, "utf-8")), "text/xml; charset=windows-1251");
+    expect(d).toMatchObject({ encoding: "utf-8", source: "xml-declaration" });
+    expect(d.text).toContain(RU_TITLE);
+    expect(d.warnings.join(" ")).toMatch(/valid UTF-8/);
+  });
+
+  it("ignores unknown charsets with a warning", () => {
+    const d = decodeFeedBytes(Buffer.from(xml("x", "x-klingon")), 'text/xml; charset="bogus"');
+    expect(d.encoding).toBe("utf-8");
+    expect(d.warnings).toHaveLength(2);
+  });
+
+  it("decodes UTF-16 with and without BOM", () => {
+    const s = xml(RU_TITLE, "utf-16");
+    expect(
+      decodeFeedBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(s, "utf-16be")])).text,
+    ).toBe(s);
+    expect(decodeFeedBytes(iconv.encode(s, "utf-16le"))).toMatchObject({ text: s, encoding: "utf-16le" });
+    expect(decodeFeedBytes(iconv.encode(s, "utf-16be"))).toMatchObject({ text: s, encoding: "utf-16be" });
+  });
+
+  it("reads charset from Content-Type variants", () => {
+    expect(charsetFromContentType('text/xml; charset="Windows-1251"')).toBe("Windows-1251");
+    expect(charsetFromContentType("text/xml;charset=koi8-r;foo=bar")).toBe("koi8-r");
+    expect(charsetFromContentType("text/xml")).toBeNull();
+  });
+});

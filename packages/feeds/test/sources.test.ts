@@ -1,0 +1,51 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadSources, parseSources } from "../src/sources";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const good = `
+version: 1
+outlets:
+  - id: primer
+    name: Primer
+    country: RS
+    language: sr
+    script: mixed
+    timeZone: Europe/Belgrade
+    homeUrl: https://primer.rs/
+    feeds:
+      - url: https://primer.rs/feed
+        verified: false
+`;
+
+describe("sources", () => {
+  it("loads infra/sources.yaml", async () => {
+    const outlets = await loadSources(resolve(here, "../../../infra/sources.yaml"));
+    expect(outlets.length).toBeGreaterThanOrEqual(21);
+    expect(outlets.filter((o) => o.country === "RS").length).toBeGreaterThanOrEqual(10);
+    expect(outlets.every((o) => o.feeds.every((f) => f.verified === false))).toBe(true);
+    expect(outlets.find((o) => o.id === "b92")?.feeds[0]?.url).toBe("http://www.b92.net/info/rss/vesti.xml");
+  });
+  it("parses a minimal file with defaults", () => {
+    expect(parseSources(good)[0]).toMatchObject({
+      id: "primer",
+      feeds: [{ url: "https://primer.rs/feed", verified: false }],
+    });
+  });
+  it("names the bad entry", () => {
+    expect(() => parseSources(good.replace("Europe/Belgrade", "Mars/Olympus"))).toThrow(
+      /outlets\[0\] \(primer\)\.timeZone/,
+    );
+    expect(() => parseSources(good.replace("country: RS", "country: Serbia"))).toThrow(/\(primer\)\.country/);
+    expect(() => parseSources(good.replace("https://primer.rs/feed", "ftp://primer.rs/feed"))).toThrow(
+      /feeds\.0\.url/,
+    );
+    expect(() => parseSources(good.replace("    feeds:", "    feedz: 1\n    feeds:"))).toThrow(/primer/);
+    expect(() => parseSources("version: 1\noutlets: [")).toThrow(/invalid YAML/);
+  });
+  it("refuses duplicate ids and duplicate feed URLs", () => {
+    const twice = good + good.split("outlets:\n")[1]!;
+    expect(() => parseSources(twice)).toThrow(/duplicate outlet id "primer"/);
+  });
+});

@@ -1,0 +1,53 @@
+// Throughput of detectLanguage on ~250-character items, one core. Items are built from our own sentences
+// (not from any evaluation data): a headline plus summary text in each script we handle.
+//   pnpm --filter @vesti/langid bench   (BENCH_SECONDS=3 to run longer)
+import { performance } from "node:perf_hooks";
+import { detectLanguage, type LangInput } from "../src/index";
+
+const SOURCES: string[] = [
+  // Serbian Cyrillic
+  "Влада Србије усвојила је предлог закона о буџету за следећу годину. Министар финансија рекао је да ће плате у јавном сектору бити повећане, а пензије усклађене са инфлацијом. Опозиција тврди да је буџет нереалан и да ће довести до новог задуживања.",
+  "Председник је данас у Београду примио делегацију из Брисела. Разговарано је о наставку дијалога са Приштином, енергетској безбедности и изградњи нових путева. Након састанка најављено је да ће се разговори наставити крајем месеца.",
+  // Serbian Latin
+  "Vlada Srbije usvojila je predlog zakona o budžetu za sledeću godinu. Ministar finansija rekao je da će plate u javnom sektoru biti povećane, a penzije usklađene sa inflacijom. Opozicija tvrdi da je budžet nerealan i da će dovesti do novog zaduživanja.",
+  // Russian
+  "Министр иностранных дел России заявил, что Москва готова продолжить переговоры с европейскими партнёрами. По его словам, санкции не помогут решить существующие проблемы, а только ухудшат положение обычных граждан в обеих странах.",
+  "В Москве прошла встреча представителей крупнейших компаний, на которой обсуждались новые правила работы с данными. Участники отметили, что закон вступит в силу уже в следующем году, и попросили правительство отложить его принятие.",
+  // English
+  "The government of Serbia adopted a draft budget for next year on Thursday. The finance minister said public sector wages would rise and pensions would be adjusted for inflation, while the opposition called the plan unrealistic and warned of new borrowing.",
+  // Ukrainian, Bulgarian, Macedonian, Belarusian
+  "Уряд України ухвалив рішення про підвищення мінімальної заробітної плати з наступного року. Міністр фінансів заявив, що це дозволить підтримати людей, які постраждали від війни, і водночас не створить нових ризиків для бюджету.",
+  "Правителството на България одобри проекта на бюджета за следващата година. Финансовият министър заяви, че заплатите в държавния сектор ще бъдат увеличени, а пенсиите ще бъдат актуализирани според инфлацията през годината.",
+  "Владата на Македонија го усвои предлогот за буџетот за следната година. Министерот за финансии изјави дека платите во јавниот сектор ќе бидат зголемени, а пензиите ќе се усогласат со инфлацијата во текот на годината.",
+  "Урад Беларусі зацвердзіў праект бюджэту на наступны год. Міністр фінансаў заявіў, што заробкі ў дзяржаўным сектары будуць павялічаны, а пенсіі будуць пераглядацца з улікам інфляцыі на працягу ўсяго года.",
+];
+
+/** Cut to 250 characters on a word boundary, rotating the start so items differ. */
+function makeItems(n: number): LangInput[] {
+  const items: LangInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const src = SOURCES[i % SOURCES.length]!;
+    const words = src.split(" ");
+    const shift = Math.floor(i / SOURCES.length) % words.length;
+    let text = [...words.slice(shift), ...words.slice(0, shift)].join(" ");
+    while (text.length < 250) text += ` ${src}`;
+    items.push({ title: text.slice(0, 250) });
+  }
+  return items;
+}
+
+const items = makeItems(2000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+for (const it of items) detectLanguage(it); // warm-up: JIT, lazily built models
+let count = 0;
+let sink = 0;
+const t0 = performance.now();
+while (performance.now() - t0 < seconds * 1000) {
+  for (const it of items) sink += detectLanguage(it).confidence;
+  count += items.length;
+}
+const elapsed = (performance.now() - t0) / 1000;
+console.log(
+  `langid: ${Math.round(count / elapsed)} items/s (${count} items of 250 chars in ${elapsed.toFixed(2)} s)`,
+);
+if (sink < 0) console.log(sink); // keep the work observable

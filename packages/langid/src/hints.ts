@@ -1,0 +1,59 @@
+import type { LangInput } from "./detect";
+
+export type HintLang = "sr" | "hr" | "bs" | "ru" | "uk" | "be" | "bg" | "mk" | "en";
+
+export interface Hint {
+  /** The feed's declared language, normalised; a prior, not the answer. */
+  lang: HintLang | null;
+  hrCountry: boolean;
+  bsCountry: boolean;
+}
+
+// Primary subtags (ISO 639-1 and -2/3) we understand. Montenegrin and Serbo-Croatian count as Serbian.
+const LANG_CODES: Record<string, HintLang> = {
+  sr: "sr",
+  srp: "sr",
+  scc: "sr",
+  cnr: "sr",
+  me: "sr",
+  sh: "sr",
+  hbs: "sr",
+  hr: "hr",
+  hrv: "hr",
+  scr: "hr",
+  bs: "bs",
+  bos: "bs",
+  ru: "ru",
+  rus: "ru",
+  uk: "uk",
+  ukr: "uk",
+  be: "be",
+  bel: "be",
+  bg: "bg",
+  bul: "bg",
+  mk: "mk",
+  mkd: "mk",
+  mac: "mk",
+  en: "en",
+  eng: "en",
+};
+
+/** "sr-Latn-RS", "ru_RU", "EN" → primary subtag, lowercased. */
+export function normalizeLangTag(tag: string | null | undefined): HintLang | null {
+  if (!tag) return null;
+  const primary =
+    tag
+      .trim()
+      .toLowerCase()
+      .split(/[-_\s]/)[0] ?? "";
+  return LANG_CODES[primary] ?? null;
+}
+
+export function readHints(input: LangInput): Hint {
+  const country = input.country?.trim().toUpperCase() ?? "";
+  return {
+    lang: normalizeLangTag(input.feedLanguage),
+    hrCountry: country === "HR",
+    bsCountry: country === "BA",
+  };
+}

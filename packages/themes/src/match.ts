@@ -1,0 +1,293 @@
+// Applies a compiled taxonomy to one item: tokenise each field in the right view, look each
+// token up, extend phrases, drop masked matches, then evaluate the theme rules.
+
+import type { CompiledRule, Taxonomy, ThemeId, ViewId, ViewTables, WordEntry } from "./compile";
+import { cyrlView, detectScript, guessLatnLang, latnView, type Script, type TextView } from "./normalize";
+
+export type Field = "title" | "summary";
+
+export interface Evidence {
+  field: Field;
+  /** UTF-16 offsets into the original field text, end exclusive. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface ThemeTag {
+  id: ThemeId;
+  evidence: Evidence[];
+}
+
+export interface TagInput {
+  title: string;
+  summary?: string | null;
+  lang?: string | null;
+}
+
+/** One group match inside a field (offsets into the original text). */
+export interface GroupMatch {
+  group: number;
+  field: Field;
+  sentence: number;
+  start: number;
+  end: number;
+}
+
+interface Token {
+  s: number;
+  e: number;
+  entries: number[]; // word-pattern ids
+}
+
+// What may stand between two words of a phrase: spaces, hyphens, apostrophes, quotes, a comma.
+const JOINER = /^[\s\-–—'’"„“”«»,]{1,4}$/u;
+
+function isUpper(ch: string | undefined): boolean {
+  return ch !== undefined && ch !== ch.toLowerCase();
+}
+
+function accepts(e: WordEntry, tok: string): boolean {
+  if (e.caseMode === 0) return true;
+  if (e.caseMode === 1) return isUpper(tok[0]);
+  return tok === e.exact;
+}
+
+const NO_ENTRIES: number[] = [];
+const LETTER_RE = /[\p{L}\p{N}\p{M}]/u;
+// Word-character table for the BMP ranges news text lives in; anything else asks the regex.
+const WORD_TABLE = new Uint8Array(0x530);
+for (let c = 0; c < WORD_TABLE.length; c++) WORD_TABLE[c] = LETTER_RE.test(String.fromCharCode(c)) ? 1 : 0;
+
+function isWordChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x530) return WORD_TABLE[c] === 1;
+  if (c >= 0xd800 && c <= 0xdfff) return false; // astral (emoji etc.) never part of a term
+  return LETTER_RE.test(text[i]!);
+}
+
+/** Most tokens match nothing, so they share one empty array. */
+function push(list: number[], wp: number): number[] {
+  const l = list === NO_ENTRIES ? [] : list;
+  l.push(wp);
+  return l;
+}
+
+function tokenize(view: TextView, tables: ViewTables): Token[] {
+  const out: Token[] = [];
+  const text = view.text;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(text, i)) {
+      i++;
+      continue;
+    }
+    const s = i;
+    while (i < n && isWordChar(text, i)) i++;
+    const tok = text.slice(s, i);
+    const lower = tok.toLowerCase();
+    let entries = NO_ENTRIES;
+    const exact = tables.forms.get(lower);
+    if (exact !== undefined) for (const e of exact) if (accepts(e, tok)) entries = push(entries, e.wp);
+    let node = tables.trie.next.get(lower[0]!);
+    for (let k = 1; node !== undefined; k++) {
+      for (const e of node.entries) if (accepts(e, tok)) entries = push(entries, e.wp);
+      if (k >= lower.length) break;
+      node = node.next.get(lower[k]!);
+    }
+    out.push({ s, e: i, entries });
+  }
+  return out;
+}
+
+/** Match the remaining slots of a term from token i; returns the index after the last token or -1. */
+function matchSlots(
+  text: string,
+  tokens: Token[],
+  slots: ViewTables["terms"][number]["slots"],
+  si: number,
+  ti: number,
+): number {
+  if (si === slots.length) return ti;
+  const slot = slots[si]!;
+  const tok = tokens[ti];
+  const prev = tokens[ti - 1];
+  if (tok !== undefined && prev !== undefined && JOINER.test(text.slice(prev.e, tok.s))) {
+    if (slot.any || tok.entries.some((wp) => slot.alts.has(wp))) {
+      const r = matchSlots(text, tokens, slots, si + 1, ti + 1);
+      if (r >= 0) return r;
+    }
+  }
+  return slot.optional ? matchSlots(text, tokens, slots, si + 1, ti) : -1;
+}
+
+/** Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote. */
+function sentenceStarts(text: string): number[] {
+  const starts = [0];
+  const re = /[.!?…]+["»”]?\s+(?=[\p{Lu}"«„“])/gu;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+function sentenceOf(starts: number[], pos: number): number {
+  let k = 0;
+  while (k + 1 < starts.length && starts[k + 1]! <= pos) k++;
+  return k;
+}
+
+function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, out: GroupMatch[]): void {
+  const tables = tax.views[viewId];
+  const view = viewId === "latn" ? latnView(text) : cyrlView(text);
+  const tokens = tokenize(view, tables);
+  const found: { group: number; a: number; b: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    for (const wp of tok.entries) {
+      const termIds = tables.byFirst.get(wp);
+      if (termIds === undefined) continue;
+      for (const tid of termIds) {
+        const term = tables.terms[tid]!;
+        const end = matchSlots(view.text, tokens, term.slots, 1, i + 1);
+        if (end < 0) continue;
+        if (!found.some((f) => f.group === term.group && f.a === i && f.b === end)) {
+          found.push({ group: term.group, a: i, b: end });
+        }
+      }
+    }
+  }
+  if (found.length === 0) return;
+  const masks = found.filter((f) => f.group === tax.maskGroup);
+  const starts = sentenceStarts(text);
+  for (const f of found) {
+    if (f.group === tax.maskGroup) continue;
+    if (masks.some((m) => m.a < f.b && f.a < m.b)) continue;
+    const start = view.orig[tokens[f.a]!.s]!;
+    const end = view.orig[tokens[f.b - 1]!.e]!;
+    out.push({ group: f.group, field, sentence: sentenceOf(starts, start), start, end });
+  }
+}
+
+export interface ItemAnalysis {
+  matches: GroupMatch[];
+  /** Script family the item was matched in. */
+  script: Script;
+}
+
+/** All group matches in an item (exported for debugging and `vesti themes test`). */
+export function analyzeItem(tax: Taxonomy, item: TagInput): ItemAnalysis {
+  const title = item.title ?? "";
+  const summary = item.summary ?? "";
+  const script = detectScript(summary ? `${title}\n${summary}` : title, item.lang);
+  // Ambiguous Cyrillic (no letter unique to Serbian or Russian) is matched in both views.
+  const views: ViewId[] = script === "ru-cyrl" ? ["cyrl"] : script === "cyrl" ? ["latn", "cyrl"] : ["latn"];
+  const matches: GroupMatch[] = [];
+  for (const v of views) {
+    matchField(tax, v, "title", title, matches);
+    if (summary) matchField(tax, v, "summary", summary, matches);
+  }
+  return { matches, script };
+}
+
+/** Language of the item for rule conditions such as `implicit: [sr]` (computed only when needed). */
+function itemLang(script: Script, item: TagInput): string {
+  if (script === "sr-cyrl") return "sr";
+  if (script === "ru-cyrl") return "ru";
+  // Cyrillic without a single letter unique to Russian (й ы э я ю ь ъ щ ё) is almost surely
+  // Serbian at news length; a hint can still say otherwise.
+  if (script === "cyrl") return item.lang === "ru" ? "ru" : "sr";
+  if (item.lang === "sr" || item.lang === "en") return item.lang;
+  return guessLatnLang(item.summary ? `${item.title}\n${item.summary}` : item.title);
+}
+
+/** Pick one non-overlapping match per slot (slots are few, so plain backtracking is fine). */
+function satisfy(slots: number[][], byGroup: Map<number, GroupMatch[]>, picked: GroupMatch[]): boolean {
+  const k = picked.length;
+  if (k === slots.length) return true;
+  for (const g of slots[k]!) {
+    for (const m of byGroup.get(g) ?? []) {
+      if (picked.some((p) => p.field === m.field && p.start < m.end && m.start < p.end)) continue;
+      picked.push(m);
+      if (satisfy(slots, byGroup, picked)) return true;
+      picked.pop();
+    }
+  }
+  return false;
+}
+
+function groupBy(matches: GroupMatch[]): Map<number, GroupMatch[]> {
+  const by = new Map<number, GroupMatch[]>();
+  for (const m of matches) {
+    const l = by.get(m.group);
+    if (l === undefined) by.set(m.group, [m]);
+    else l.push(m);
+  }
+  return by;
+}
+
+export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
+  const { matches, script } = analyzeItem(tax, item);
+  let lang: string | undefined;
+  if (matches.length === 0) return [];
+  const itemGroups = new Set(matches.map((m) => m.group));
+  const windows = new Map<string, GroupMatch[]>();
+  for (const m of matches) {
+    const key = `${m.field}:${m.sentence}`;
+    const l = windows.get(key);
+    if (l === undefined) windows.set(key, [m]);
+    else l.push(m);
+  }
+  const sentenceWindows = [...windows.values()].map(groupBy);
+  const itemWindow = [groupBy(matches)];
+  // "title+sentence": the headline read together with each summary sentence, since a headline
+  // often names the donor and the summary the act (or the reverse).
+  const titleMatches = matches.filter((m) => m.field === "title");
+  const summarySentences = [...windows.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
+  const leadWindows =
+    summarySentences.length === 0
+      ? [groupBy(titleMatches)]
+      : summarySentences.map((ms) => groupBy([...titleMatches, ...ms]));
+  const windowsFor = (w: CompiledRule["window"]) =>
+    w === "sentence" ? sentenceWindows : w === "item" ? itemWindow : leadWindows;
+
+  const tags: ThemeTag[] = [];
+  for (const theme of tax.themes) {
+    const evidence: GroupMatch[] = [];
+    for (const rule of theme.rules) {
+      if (rule.require.length > 0 && !rule.require.some((g) => itemGroups.has(g))) {
+        lang ??= itemLang(script, item);
+        const implicitOk = rule.implicit.includes(lang) && !rule.unless.some((g) => itemGroups.has(g));
+        if (!implicitOk) continue;
+      }
+      if (rule.vetoItem.some((g) => itemGroups.has(g))) continue;
+      for (const win of windowsFor(rule.window)) {
+        if (rule.veto.some((g) => win.has(g))) continue;
+        for (const clause of rule.clauses) {
+          const picked: GroupMatch[] = [];
+          if (!satisfy(clause, win, picked)) continue;
+          // A one-slot clause (a plain mention) cites every mention, not just the first.
+          if (clause.length === 1) for (const g of clause[0]!) evidence.push(...(win.get(g) ?? []));
+          else evidence.push(...picked);
+        }
+      }
+    }
+    if (evidence.length > 0) tags.push({ id: theme.id, evidence: toEvidence(evidence, item) });
+  }
+  return tags;
+}
+
+function toEvidence(ms: GroupMatch[], item: TagInput): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  const sorted = [...ms].sort((a, b) =>
+    a.field === b.field ? a.start - b.start || a.end - b.end : a.field === "title" ? -1 : 1,
+  );
+  for (const m of sorted) {
+    const key = `${m.field}:${m.start}:${m.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const text = (m.field === "title" ? item.title : (item.summary ?? "")).slice(m.start, m.end);
+    out.push({ field: m.field, start: m.start, end: m.end, text });
+  }
+  return out;
+}

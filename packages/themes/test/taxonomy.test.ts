@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  compileTaxonomy,
+  DEFAULT_TAXONOMY_PATH,
+  defaultTaxonomy,
+  describeTaxonomy,
+  formatTagsForCli,
+  loadTaxonomy,
+  TaxonomyError,
+  THEME_IDS,
+  tagItem,
+} from "../src/index";
+
+const yaml = readFileSync(DEFAULT_TAXONOMY_PATH, "utf8");
+
+describe("evidence", () => {
+  const tax = defaultTaxonomy();
+
+  it("points into the original Serbian Cyrillic text despite 1:2 transliteration (Ђ → Dj)", () => {
+    const title = "Љубљана, Њујорк, Ђурђевдан: Вучић честитао Си Ђинпингу";
+    const tags = tagItem(tax, { title, lang: "sr" });
+    const xi = tags.find((t) => t.id === "xi");
+    expect(xi?.evidence).toEqual([
+      { field: "title", start: title.indexOf("Ђинпингу"), end: title.length, text: "Ђинпингу" },
+    ]);
+    const vucic = tags.find((t) => t.id === "vucic");
+    expect(vucic?.evidence[0]?.text).toBe("Вучић");
+    expect(vucic?.evidence[0]?.start).toBe(title.indexOf("Вучић"));
+  });
+
+  it("covers phrases and summaries, end exclusive", () => {
+    const summary = "Ministarstvo je saopštilo da je Kina donirala Srbiji respiratore.";
+    const tags = tagItem(tax, { title: "Nova pošiljka", summary });
+    const aid = tags.find((t) => t.id === "chinese_aid");
+    expect(aid).toBeDefined();
+    for (const e of aid?.evidence ?? []) {
+      expect(e.field).toBe("summary");
+      expect(summary.slice(e.start, e.end)).toBe(e.text);
+    }
+    expect(aid?.evidence.map((e) => e.text)).toEqual(["Kina", "donirala"]);
+  });
+
+  it("keeps offsets right after astral characters and in diacritic-less text", () => {
+    const title = "🇷🇸 Vucic i Putin o Kosovu";
+    const tags = tagItem(tax, { title });
+    for (const t of tags) for (const e of t.evidence) expect(title.slice(e.start, e.end)).toBe(e.text);
+    expect(tags.map((t) => t.id)).toEqual(["kosovo", "vucic", "putin"]);
+  });
+
+  it("lists every mention for plain-mention themes", () => {
+    const tags = tagItem(tax, { title: "Putin", summary: "Putina je pozvao Putinov savetnik." });
+    expect(tags.find((t) => t.id === "putin")?.evidence.map((e) => e.text)).toEqual([
+      "Putin",
+      "Putina",
+      "Putinov",
+    ]);
+  });
+
+  it("returns no tags for empty or null fields", () => {
+    expect(tagItem(tax, { title: "" })).toEqual([]);
+    expect(tagItem(tax, { title: "Vreme", summary: null, lang: null })).toEqual([]);
+  });
+});
+
+describe("taxonomy", () => {
+  it("versions are the sha256 prefix of the YAML and change with its content", () => {
+    const a = compileTaxonomy(yaml);
+    const b = compileTaxonomy(`${yaml}\n# an analyst's note\n`);
+    expect(a.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(b.version).not.toBe(a.version);
+    expect(compileTaxonomy(yaml).version).toBe(a.version);
+    expect(loadTaxonomy().version).toBe(a.version);
+  });
+
+  it("an edit to the YAML changes matching without code changes", () => {
+    const edited = yaml.replace('"^kurti{,ja,ju,jem}"', '"^kurti{,ja,ju,jem}"\n      - "^osmanij{fem}"');
+    expect(edited).not.toBe(yaml);
+    const title = "Osmanija ukinula dinar";
+    expect(tagItem(defaultTaxonomy(), { title }).map((t) => t.id)).not.toContain("kosovo");
+    expect(tagItem(compileTaxonomy(edited), { title }).map((t) => t.id)).toContain("kosovo");
+  });
+
+  it("defaultTaxonomy is compiled once", () => {
+    expect(defaultTaxonomy()).toBe(defaultTaxonomy());
+  });
+
+  it("rejects unknown groups and malformed terms", () => {
+    expect(() => compileTaxonomy(yaml.replace("[[kosovo_terms]]", "[[kosovo_termz]]"))).toThrow(
+      TaxonomyError,
+    );
+    expect(() => compileTaxonomy(yaml.replace('"kosovsk{adj}"', '"kosovsk{adj"'))).toThrow(TaxonomyError);
+  });
+
+  it("describeTaxonomy lists version, every theme and terms per language", () => {
+    const tax = defaultTaxonomy();
+    const text = describeTaxonomy(tax);
+    expect(text).toContain(tax.version);
+    for (const id of THEME_IDS) expect(text).toContain(id);
+    expect(text).toContain("sr: ^kosov{neut}");
+    expect(text).toContain("ru: ^косов");
+    expect(text).toContain("en: kosovo");
+  });
+
+  it("formatTagsForCli prints tags with evidence", () => {
+    const tags = tagItem(defaultTaxonomy(), { title: "Putin u Beogradu" });
+    expect(formatTagsForCli(tags)).toBe('putin: title[0-5] "Putin"');
+    expect(formatTagsForCli([])).toBe("(no themes)");
+  });
+});
