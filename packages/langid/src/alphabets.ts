@@ -287,19 +287,54 @@ const LOGP: Record<CyrLang, Float64Array> = Object.fromEntries(
   }),
 ) as Record<CyrLang, Float64Array>;
 
-/** Unigram log-likelihood of the letters (lowercase Cyrillic code points) under each language. */
-export function cyrLetterLogLik(codes: ArrayLike<number>, n: number): Record<CyrLang, number> {
-  const out = { ru: 0, uk: 0, be: 0, bg: 0, mk: 0, sr: 0 };
+// The same unigram model split in two (the sum of the two parts is the full log-likelihood):
+// - marker evidence: every letter that is not in all six alphabets (и й я ь ю ы э ё ъ щ і ї є ґ ў ј љ њ ђ ћ
+//   џ ѓ ќ ѕ …) counts with its own probability (presence), and every shared letter (а б в г д е …)
+//   counts log(1 - q), q being the language's total share of non-shared letters. Over n shared letters
+//   that is log((1-q)^n): the probability that n letters contain none of the language's characteristic
+//   letters. Absence evidence is weak for short texts and strong for long ones, as it should be.
+// - shape: how the shared letters are distributed among themselves, log p(c | shared). These frequencies
+//   are rough and differ little between the languages; the caller may weigh this part down.
+const SHARED_ALL = 0x3f;
+const LOG_SHARED: Record<CyrLang, number> = Object.fromEntries(
+  CYR_LANGS.map((lang) => {
+    const freq = FREQ[lang];
+    let total = 0;
+    let shared = 0;
+    for (const ch in freq) {
+      total += freq[ch]!;
+      if (CYR_TABLE[ch.charCodeAt(0) - 0x400] === SHARED_ALL) shared += freq[ch]!;
+    }
+    return [lang, Math.log(shared / total)];
+  }),
+) as Record<CyrLang, number>;
+
+export interface CyrLetterEvidence {
+  marker: Record<CyrLang, number>;
+  shape: Record<CyrLang, number>;
+}
+
+/** Marker (presence and absence) and shape parts of the unigram log-likelihood; see above. */
+export function cyrLetterEvidence(codes: ArrayLike<number>, n: number): CyrLetterEvidence {
+  const marker = { ru: 0, uk: 0, be: 0, bg: 0, mk: 0, sr: 0 };
+  const shape = { ru: 0, uk: 0, be: 0, bg: 0, mk: 0, sr: 0 };
+  // Count each letter once, then weigh the distinct letters: a text uses a few dozen of them.
+  const counts = new Uint16Array(0x100);
   for (let i = 0; i < n; i++) {
     const c = codes[i]!;
-    if (c < 0x400 || c > 0x4ff || CYR_TABLE[c - 0x400] === 0) continue; // nobody's letter: no evidence
-    const k = c - 0x400;
-    out.ru += LOGP.ru[k]!;
-    out.uk += LOGP.uk[k]!;
-    out.be += LOGP.be[k]!;
-    out.bg += LOGP.bg[k]!;
-    out.mk += LOGP.mk[k]!;
-    out.sr += LOGP.sr[k]!;
+    if (c >= 0x400 && c <= 0x4ff) counts[c - 0x400]!++;
   }
-  return out;
+  let sharedCount = 0;
+  for (let k = 0; k < 0x100; k++) {
+    const m = counts[k]!;
+    if (m === 0 || CYR_TABLE[k] === 0) continue; // absent, or nobody's letter: no evidence
+    const shared = CYR_TABLE[k] === SHARED_ALL;
+    if (shared) sharedCount += m;
+    for (const l of CYR_LANGS) {
+      if (shared) shape[l] += m * (LOGP[l][k]! - LOG_SHARED[l]);
+      else marker[l] += m * LOGP[l][k]!;
+    }
+  }
+  for (const l of CYR_LANGS) marker[l] += sharedCount * LOG_SHARED[l];
+  return { marker, shape };
 }

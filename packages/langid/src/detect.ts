@@ -1,4 +1,4 @@
-import { CYR_LANGS, type CyrLang, cyrForeignCounts, cyrLetterLogLik, LATIN_TO_CYR } from "./alphabets";
+import { CYR_LANGS, type CyrLang, cyrForeignCounts, cyrLetterEvidence, LATIN_TO_CYR } from "./alphabets";
 import { eldCyrillic } from "./eld";
 import { francDistances } from "./franc-core";
 import { type Hint, readHints } from "./hints";
@@ -217,8 +217,7 @@ export function splitScripts(words: readonly Word[]): ScriptSplit {
 const T = {
   francScale: 1000,
   francScaleLatin: 600,
-  letterWeight: 1, // unigram letter log-likelihood (alphabets.ts)
-  prior: 1.5, // the feed's declared language
+  prior: 1.5, // Latin: the feed's declared language
   wordHit: 1.5,
   bcsLetter: 1,
   asciiEnglish: 2, // plain-ASCII Latin text with nothing else to go on is English more often than not
@@ -227,10 +226,20 @@ const T = {
   ruEnding: 1.2,
   mkEnding: 1.2,
   mkEld: 0,
-  domain: 1, // our feeds are Serbian and Russian
+  // Cyrillic: log posterior = log prior + marker + shapeWeight · shape + w(n) · (franc, endings, ELD).
+  markerWeight: 1, // presence and absence of the letters outside the shared core (alphabets.ts)
+  shapeWeight: 0.3, // spread of the shared letters: rough frequencies, small differences between languages
+  // Letters at which franc's distance and the endings count half; w(n) = 1 / (1 + (half / n)²): about 0.2
+  // on a single word of four letters, 0.5 at eight, 0.9 at a short sentence of 24.
+  textHalf: 8,
+  eldHalf: 8, // the same for ELD
+  eldCap: 6, // ELD's evidence against a language is capped: on a few words it is confidently wrong too
   eldVote: 3,
   eldScale: 300,
   eldSkip: 8, // margin (nats) above which ELD is not consulted
+  // The terms above are not independent (franc, ELD and the letter model all read the same letters), so
+  // their sum overstates the evidence; confidence divides the log-odds by this before the softmax.
+  confTemp: 2,
 };
 
 function margin(ranked: readonly [string, number][]): number {
@@ -255,6 +264,52 @@ function rank<K extends string>(evidence: Map<K, number>): [K, number][] {
   return [...evidence.entries()].sort((a, b) => b[1] - a[1]);
 }
 
+// Prior over the Cyrillic languages when nothing says where the item comes from: roughly the share of
+// Cyrillic-script text on the web and in news in each language (approximate, from general knowledge,
+// not fitted to any data). Russian dominates (about 255 million speakers and by far the largest share of
+// Cyrillic-script websites in web surveys of content languages);
+// Ukrainian is a distant second (~40 million speakers, a large web and press); Bulgarian (~8 million)
+// and Serbian (~9 million, Cyrillic being one of its two scripts, and our own feeds being Serbian) come
+// next; Belarusian has ~5 million speakers but most Belarusian publishing is in Russian; Macedonian has
+// ~2 million. Rounded, and Russian shaded down so that the small languages are not written off (a
+// 0.7 Russian prior sent short Belarusian and Bulgarian lines to Russian; in the pipeline the outlet's
+// country usually replaces these base rates anyway):
+const CYR_PRIOR: Record<CyrLang, number> = { ru: 0.4, uk: 0.16, bg: 0.16, sr: 0.12, be: 0.12, mk: 0.04 };
+/** Prior mass the feed's declared language gets; the rest is shared by the base rates. */
+const FEED_PRIOR = 0.8;
+/** Same for the outlet's country: for a word or two without decisive letters it decides (a Serbian
+ * outlet's "Протест" is Serbian), while decisive letters still overrule it. */
+const COUNTRY_PRIOR = 0.8;
+
+/** Log prior per Cyrillic language from the base rates, replaced by the feed's language or the country's. */
+function cyrLogPrior(hint: Hint): Record<CyrLang, number> {
+  let prior: Record<CyrLang, number> = { ...CYR_PRIOR };
+  const shift = (lang: string | null, mass: number) => {
+    if (!lang || !(lang in prior)) return;
+    const rest = 1 - prior[lang as CyrLang];
+    const next = { ...prior };
+    for (const l of CYR_LANGS) next[l] = l === lang ? mass : ((1 - mass) * prior[l]) / rest;
+    prior = next;
+  };
+  // Country first, then the feed's language on top of it: the feed speaks for the item more directly.
+  shift(hint.countryLang, COUNTRY_PRIOR);
+  shift(hint.lang, FEED_PRIOR);
+  const out = { ...prior };
+  for (const l of CYR_LANGS) out[l] = Math.log(prior[l]);
+  return out;
+}
+
+/**
+ * Weight of the text-statistics evidence (franc's trigram distance, endings, ELD) for a text of `letters`
+ * letters. Their scores are not calibrated log-likelihoods, and on a word or two they are mostly noise
+ * (ELD and franc are confidently wrong on single words): they count little on short texts and fully from
+ * a sentence on. Function words are not weighed down: a hit is lexical evidence, like a letter.
+ */
+function textWeight(letters: number, half: number): number {
+  const a = (letters / half) ** 2;
+  return a / (1 + a);
+}
+
 function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
   const parts: string[] = [];
   const codes: number[] = [];
@@ -274,7 +329,8 @@ function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
   if (minForeign > Math.max(2, letters * 0.1)) return { lang: "und", confidence: 0, scores: {} };
   // A language whose alphabet lacks several of the letters is out, with no need to ask franc.
   const cands = CYR_LANGS.filter((l) => foreign[l] <= minForeign + Math.floor(letters / 100));
-  const ll = cyrLetterLogLik(codes, letters);
+  const lx = cyrLetterEvidence(codes, letters);
+  const prior = cyrLogPrior(hint);
   const text = parts.join(" ");
   const only: string[] = [];
   for (const l of cands) only.push(...FRANC_CYR[l]);
@@ -285,19 +341,23 @@ function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
     if (RU_ENDINGS.test(p)) endings++;
     else if (MK_ENDINGS.test(p)) mkEndings++;
   }
+  const w = textWeight(letters, T.textHalf);
+  const wEld = textWeight(letters, T.eldHalf);
+  // log posterior (up to a constant) = log prior + letter log-likelihood + w · text statistics.
   const evidence = new Map<CyrLang, number>();
   for (const l of cands) {
-    let e = T.letterWeight * ll[l] + (hint.lang === l ? T.prior : 0);
-    // Our feeds are Serbian and Russian: the neighbours need a little more evidence.
-    if (l === "ru" || l === "sr") e += T.domain;
+    let e = prior[l] + T.markerWeight * lx.marker[l] + T.shapeWeight * lx.shape[l];
+    // Function words are lexical evidence like the letters: a hit counts whatever the length.
     e += T.cyrWord * countHits(parts, CYR_WORDS[l]);
-    if (l === "ru" || l === "uk" || l === "be") e += T.ruEnding * endings;
-    if (l === "mk") e += T.mkEnding * mkEndings;
+    let stats = 0;
+    if (l === "ru" || l === "uk" || l === "be") stats += T.ruEnding * endings;
+    if (l === "mk") stats += T.mkEnding * mkEndings;
     if (franc) {
       let d = Number.POSITIVE_INFINITY;
       for (const code of FRANC_CYR[l]) d = Math.min(d, franc.distances.get(code) ?? d);
-      e -= d / T.francScale;
+      stats -= d / T.francScale;
     }
+    e += w * stats;
     evidence.set(l, e);
   }
   // ELD's models (trained on far more text than franc's) settle what letters and trigrams leave open.
@@ -316,20 +376,29 @@ function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
     const adds = new Map<CyrLang, number>();
     for (const l of cands) {
       const v = eld[l] ?? 0;
-      if (v > 0) adds.set(l, T.eldScale * Math.log(v / best) + (eldTop === l ? T.eldVote : 0));
+      if (v > 0)
+        adds.set(l, Math.max(-T.eldCap, T.eldScale * Math.log(v / best)) + (eldTop === l ? T.eldVote : 0));
     }
     // Macedonian is not in ELD, which reads it as its nearest language, Bulgarian: Macedonian shares
     // Bulgarian's score (or the runner-up's, if Bulgarian is out) and the other evidence decides.
     const mkShare = (adds.get("bg") ?? rank(adds)[1]?.[1] ?? 0) - T.mkEld;
-    for (const l of cands) evidence.set(l, evidence.get(l)! + (adds.get(l) ?? mkShare));
+    for (const l of cands) evidence.set(l, evidence.get(l)! + wEld * (adds.get(l) ?? mkShare));
   }
   const ranked = rank(evidence);
   const top = ranked[0]!;
   return {
     lang: outLang(top[0], hint, "Cyrl"),
-    confidence: confidenceOf(Math.min(10, margin(ranked)), letters),
+    confidence: posteriorConfidence(ranked),
     scores: franc?.scores ?? {},
   };
+}
+
+/** The winner's posterior probability: softmax of the log scores, tempered (they are over-confident). */
+function posteriorConfidence(ranked: readonly [string, number][]): number {
+  const top = ranked[0]![1];
+  let z = 0;
+  for (const [, e] of ranked) z += Math.exp((e - top) / T.confTemp);
+  return Math.round((1 / z) * 1000) / 1000;
 }
 
 const BCS_LETTER = /[čćžšđ]/g;

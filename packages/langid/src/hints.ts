@@ -7,7 +7,26 @@ export interface Hint {
   lang: HintLang | null;
   hrCountry: boolean;
   bsCountry: boolean;
+  /** The Cyrillic language the item's country mostly writes, if any: a prior like the feed's language. */
+  countryLang: HintLang | null;
 }
+
+// Countries whose Cyrillic press is mostly in one of our languages. Bosnia and Montenegro write Serbian
+// Cyrillic (Republika Srpska, Montenegrin press); Kazakhstan and Kyrgyzstan publish in Russian besides
+// their own languages, whose distinctive letters (ә қ ү ө) rule them in or out anyway. Belarus is left
+// out on purpose: most of its Cyrillic press is Russian, so BY says little about ru against be.
+const COUNTRY_LANG: Record<string, HintLang> = {
+  RS: "sr",
+  ME: "sr",
+  BA: "sr",
+  XK: "sr",
+  RU: "ru",
+  KZ: "ru",
+  KG: "ru",
+  UA: "uk",
+  BG: "bg",
+  MK: "mk",
+};
 
 // Primary subtags (ISO 639-1 and -2/3) we understand. Montenegrin and Serbo-Croatian count as Serbian.
 const LANG_CODES: Record<string, HintLang> = {
@@ -55,5 +74,6 @@ export function readHints(input: LangInput): Hint {
     lang: normalizeLangTag(input.feedLanguage),
     hrCountry: country === "HR",
     bsCountry: country === "BA",
+    countryLang: COUNTRY_LANG[country] ?? null,
   };
 }

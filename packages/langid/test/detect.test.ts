@@ -264,6 +264,65 @@ describe("franc core", () => {
   });
 });
 
+describe("Cyrillic decision: prior, letters and text statistics", () => {
+  // Words spelled the same in Russian, Serbian, Bulgarian, Ukrainian, Belarusian and Macedonian.
+  const ambiguous = ["Браво!", "Протест", "Супер!"];
+
+  it("short text without decisive letters and without hints is only a low-confidence guess", () => {
+    for (const title of ambiguous) {
+      const r = detectLanguage({ title });
+      expect(["ru", "sr", "bg", "uk", "be", "mk"]).toContain(r.lang);
+      expect(r.confidence).toBeLessThan(0.6);
+    }
+  });
+  it("the country or the feed's language replaces the base rates", () => {
+    for (const title of ambiguous) {
+      expect(detectLanguage({ title, country: "RS" }).lang).toBe("sr");
+      expect(detectLanguage({ title, feedLanguage: "sr" }).lang).toBe("sr");
+      expect(detectLanguage({ title, feedLanguage: "sr-Cyrl", country: "RS" }).lang).toBe("sr");
+      expect(detectLanguage({ title, feedLanguage: "bg" }).lang).toBe("bg");
+    }
+  });
+  it("a hint stays a prior: decisive letters overrule it", () => {
+    expect(detectLanguage({ title: "Это был ответ", country: "RS" }).lang).toBe("ru");
+    expect(detectLanguage({ title: "Ћирилица и ђаци", feedLanguage: "ru" }).lang).toBe("sr");
+  });
+  it("a guess on a word or two says so in its confidence", () => {
+    for (const title of ambiguous) expect(detectLanguage({ title }).confidence).toBeLessThan(0.6);
+    const long = detectLanguage({
+      title: "Министр иностранных дел России заявил, что Москва готова к переговорам",
+    });
+    expect(long.confidence).toBeGreaterThan(0.95);
+  });
+  it("Bulgarian headlines without ъ are Bulgarian, not Macedonian", () => {
+    for (const title of [
+      "Депутатите приеха бюджета за следващата година",
+      "Нови правила за шофьорите от днес",
+      "Синоптиците обещават топло време",
+      "Пожар изпепели склад край Пловдив",
+    ]) {
+      expect(detectLanguage({ title }).lang).toBe("bg");
+    }
+  });
+  it("Macedonian with ѓ ќ ѕ ј is Macedonian", () => {
+    for (const title of [
+      "Владата ќе воведе нови мерки за граѓаните",
+      "Ѕидот во центарот на Скопје ќе биде срушен",
+      "Граѓаните ќе плаќаат помалку за струја",
+    ]) {
+      expect(detectLanguage({ title }).lang).toBe("mk");
+    }
+  });
+  it("Ukrainian with і and Belarusian with ў", () => {
+    for (const title of ["Уряд підвищив мінімальну зарплату", "У Києві відкрили новий міст"]) {
+      expect(detectLanguage({ title }).lang).toBe("uk");
+    }
+    for (const title of ["Урад зацвердзіў новы бюджэт", "Сёння ў горадзе будзе дождж"]) {
+      expect(detectLanguage({ title }).lang).toBe("be");
+    }
+  });
+});
+
 describe("normalizeLangTag", () => {
   it("reads BCP 47 tags and ISO codes", () => {
     expect(normalizeLangTag("sr-Latn-RS")).toBe("sr");

@@ -113,8 +113,12 @@ function asStringList(v: unknown, where: string): string[] {
   return v.map(String);
 }
 
+/**
+ * The taxonomy's version: a hash of its parsed content, so comments and formatting do not change it
+ * (and do not trigger a retag), while any change to a term or rule does.
+ */
 export function versionOf(yamlText: string): string {
-  return createHash("sha256").update(yamlText, "utf8").digest("hex").slice(0, 12);
+  return createHash("sha256").update(JSON.stringify(parse(yamlText)), "utf8").digest("hex").slice(0, 12);
 }
 
 export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy {

@@ -243,6 +243,7 @@ run("eu_aid", [
   { lang: "en", title: "EU lawmakers urge halt to Serbia funds over election fraud", not: ["eu_aid"] },
   { lang: "en", title: "EU gives Serbia 70 million euros in grants for clean energy", has: ["eu_aid"] },
   { lang: "ru", title: "ЕС выделил Молдавии кредит", not: ["eu_aid"] },
+  { lang: "ru", title: "Европейский союз передал Сербии оборудование для пограничников", has: ["eu_aid"] },
   { lang: "ru", title: "ЕС продлил санкции против России", not: ["eu_aid"] },
   { lang: "en", title: "EU grant funds new school in Serbia", has: ["eu_aid"] },
   { lang: "en", title: "EU accession talks with Serbia stall", not: ["eu_aid"] },
