@@ -56,11 +56,17 @@ const RATES: Record<string, [number, number, number]> = {
 const log = (msg: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 async function generate(db: Kysely<Database>): Promise<void> {
+  const marked = await sql<{ t: string | null }>`SELECT to_regclass('bench_state')::text AS t`.execute(db);
+  const have = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM articles`.execute(db);
+  // Generating truncates every article table: never do that to a database this benchmark did not create.
+  if (!marked.rows[0]?.t && (have.rows[0]?.n ?? 0) > 0)
+    throw new Error(
+      "BENCH_DATABASE_URL holds articles but no bench_state table: not a bench database, refusing",
+    );
   await sql`CREATE TABLE IF NOT EXISTS bench_state (articles bigint NOT NULL, generated_at timestamptz NOT NULL)`.execute(
     db,
   );
   const state = await sql<{ articles: number }>`SELECT articles FROM bench_state`.execute(db);
-  const have = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM articles`.execute(db);
   if (state.rows[0]?.articles === N && have.rows[0]?.n === N) {
     log(`reusing ${N.toLocaleString("en")} articles already in the bench database`);
     return;

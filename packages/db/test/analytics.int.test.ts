@@ -481,6 +481,8 @@ describe("seedDemo", () => {
                  (SELECT sum(articles) FROM article_daily_counts)::int AS counted,
                  (SELECT count(*) FROM article_themes)::int AS tags,
                  (SELECT sum(mentions) FROM theme_daily_counts)::int AS mentions,
+                 (SELECT sum(articles) FROM analytics.article_weekly_counts)::int AS weekly_articles,
+                 (SELECT sum(mentions) FROM analytics.theme_weekly_counts)::int AS weekly_mentions,
                  (SELECT count(*) FROM articles WHERE title NOT LIKE 'Demo: %')::int AS not_demo`.execute(
           demo.db,
         )
@@ -488,6 +490,8 @@ describe("seedDemo", () => {
       expect(check!.articles).toBe(first.inserted);
       expect(check!.counted).toBe(first.inserted);
       expect(check!.mentions).toBe(check!.tags);
+      expect(check!.weekly_articles).toBe(first.inserted);
+      expect(check!.weekly_mentions).toBe(check!.tags);
       expect(check!.not_demo).toBe(0);
     } finally {
       await demo.destroy();

@@ -118,7 +118,10 @@ function asStringList(v: unknown, where: string): string[] {
  * (and do not trigger a retag), while any change to a term or rule does.
  */
 export function versionOf(yamlText: string): string {
-  return createHash("sha256").update(JSON.stringify(parse(yamlText)), "utf8").digest("hex").slice(0, 12);
+  return createHash("sha256")
+    .update(JSON.stringify(parse(yamlText)), "utf8")
+    .digest("hex")
+    .slice(0, 12);
 }
 
 export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy {

@@ -187,8 +187,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     SELECT c.theme, c.theme, NULL FROM counted c
     WHERE c.theme IS NOT NULL AND c.theme NOT IN (SELECT k.theme FROM known k);
 
-    -- Internal building block of theme_daily/theme_weekly: one row per article-count key and theme (with
-    -- mentions 0) plus one row per theme-count key of the current taxonomy (with articles 0).
+    -- Internal building block of theme_daily: one row per article-count key and theme (with mentions 0)
+    -- plus one row per theme-count key of the current taxonomy (with articles 0); theme_weekly does the same
+    -- on the weekly rollups.
     CREATE VIEW analytics.theme_count_facts AS
     SELECT c.day, th.theme, c.lang, c.country, c.outlet_id AS outlet, 0::bigint AS mentions, c.articles
     FROM public.article_daily_counts c CROSS JOIN analytics.themes th
