@@ -1,3 +1,5 @@
+import { mulberry32 } from "@vesti/db";
+
 // A deterministic corpus of feeds with known items, and the trend counts it must produce, computed
 // independently of the pipeline (from the templates' labels, not by running the tagger).
 
@@ -126,17 +128,6 @@ export interface Corpus {
   items: CorpusItem[];
 }
 
-/** Small deterministic PRNG (mulberry32): the corpus is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `feedCount` feeds over outlets of two feeds each (Serbian and Russian outlets alternate), each feed with
@@ -149,7 +140,8 @@ export function buildCorpus(options: {
   days: number;
   seed?: number;
 }): Corpus {
-  const rand = prng(options.seed ?? 42);
+  // a seeded PRNG: the corpus is the same on every run
+  const rand = mulberry32(options.seed ?? 42);
   const outlets: CorpusOutlet[] = [];
   const items: CorpusItem[] = [];
   const start = Date.UTC(2026, 2, 2, 6, 0, 0);

@@ -173,7 +173,7 @@ function themeRate(theme: string, country: string, t: number): number {
 }
 
 /** mulberry32: a small, fast, seedable PRNG (quality is ample for synthetic data). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

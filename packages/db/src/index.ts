@@ -1,5 +1,5 @@
 export { createDb, createPool, type DbOptions, dropDatabase, ensureDatabase } from "./client";
-export { DEMO_OUTLETS, type DemoSeedOptions, type DemoSeedResult, seedDemo } from "./demo";
+export { DEMO_OUTLETS, type DemoSeedOptions, type DemoSeedResult, mulberry32, seedDemo } from "./demo";
 export { createMigrator, migrateToLatest, migrationNames } from "./migrate";
 export {
   type PreparedArticle,
