@@ -128,7 +128,6 @@ export interface Corpus {
   items: CorpusItem[];
 }
 
-
 /**
  * `feedCount` feeds over outlets of two feeds each (Serbian and Russian outlets alternate), each feed with
  * `itemsPerFeed` items spread over `days` days. Every fourth item of an outlet's first feed is also
