@@ -50,8 +50,8 @@ export interface QueueContext {
   prefix: string;
 }
 
-/** Default job options: retries with backoff for infrastructure faults; finished jobs kept for an hour so
- * their ids still dedupe a late duplicate enqueue. */
+/** Default job options: retries with backoff for infrastructure faults (about 8 minutes in all); finished
+ * jobs kept for an hour so their ids still dedupe a late duplicate enqueue. */
 export const defaultJobOptions: QueueOptions["defaultJobOptions"] = {
   attempts: 8,
   backoff: { type: "exponential", delay: 2_000 },
@@ -59,8 +59,18 @@ export const defaultJobOptions: QueueOptions["defaultJobOptions"] = {
   removeOnFail: { age: 24 * 3600, count: 10_000 },
 };
 
+const queueJobOptions: Partial<Record<QueueName, QueueOptions["defaultJobOptions"]>> = {
+  // A fetch whose every attempt failed (a long Postgres outage) leaves its feed due. Its failed job must
+  // not keep blocking the feed's job id for a day: after 15 minutes the tick enqueues the feed again.
+  [QueueName.FeedFetch]: { ...defaultJobOptions, removeOnFail: { age: 15 * 60, count: 10_000 } },
+};
+
 export function createQueue<Q extends QueueName>(name: Q, ctx: QueueContext): Queue<Payload<Q>> {
-  return new Queue<Payload<Q>>(name, { connection: ctx.connection, prefix: ctx.prefix, defaultJobOptions });
+  return new Queue<Payload<Q>>(name, {
+    connection: ctx.connection,
+    prefix: ctx.prefix,
+    defaultJobOptions: queueJobOptions[name] ?? defaultJobOptions,
+  });
 }
 
 /** True when a queue has nothing waiting, running or delayed. */
