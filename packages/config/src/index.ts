@@ -54,6 +54,11 @@ export const settings = {
     "60",
     "How often the scheduler's tick looks for feeds that are due.",
   ),
+  FETCH_LOG_RETENTION_DAYS: setting(
+    int(1),
+    "30",
+    "Days of per-fetch history (feed_fetches) kept; older rows are pruned by the scheduler's tick.",
+  ),
   POLL_MIN_INTERVAL_SECONDS: setting(int(1), "300", "Lower bound of a feed's adaptive polling interval."),
   POLL_MAX_INTERVAL_SECONDS: setting(int(60), "86400", "Upper bound of a feed's adaptive polling interval."),
   POLL_DEFAULT_INTERVAL_SECONDS: setting(int(1), "1800", "Polling interval of a feed not fetched yet."),

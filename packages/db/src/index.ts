@@ -16,6 +16,7 @@ export {
   feedHealth,
   findDueFeeds,
   getFeedForFetch,
+  pruneFetchLog,
   recentPublicationTimes,
   recordFetch,
 } from "./repositories/feeds";

@@ -1,3 +1,4 @@
+import { pruneFetchLog } from "@vesti/db";
 import { createQueue, FEED_TICK_SCHEDULER_ID, parsePayload, QueueName } from "@vesti/queue";
 import type { ServiceContext } from "@vesti/runtime";
 import { Worker } from "bullmq";
@@ -24,7 +25,9 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
       parsePayload(QueueName.FeedTick, job.data);
       const result = await enqueueDueFeeds(ctx.db, fetchQueue, new Date());
       if (result.due > 0) logger.info({ jobId: job.id, due: result.due }, "due feeds enqueued");
-      return result;
+      const pruned = await pruneFetchLog(ctx.db, config.FETCH_LOG_RETENTION_DAYS);
+      if (pruned > 0) logger.info({ pruned }, "old fetch history pruned");
+      return { ...result, pruned };
     },
     { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
   );

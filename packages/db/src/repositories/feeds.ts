@@ -194,3 +194,12 @@ export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
             : "never fetched",
   }));
 }
+
+/** Deletes per-fetch history older than `days`, at most `limit` rows per call (keeps each call short). */
+export async function pruneFetchLog(db: Kysely<Database>, days: number, limit = 10_000): Promise<number> {
+  const result = await sql`
+    DELETE FROM feed_fetches WHERE id IN (
+      SELECT id FROM feed_fetches WHERE started_at < now() - make_interval(days => ${days}) LIMIT ${limit})
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
