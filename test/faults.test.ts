@@ -11,6 +11,7 @@ import {
   testEnv,
   uniquePrefix,
   waitFor,
+  weeklyRollupMismatches,
 } from "./support/pipeline";
 import { freePort, RedisInstance, RefusingProxy, startService, stopProcess } from "./support/processes";
 
@@ -102,6 +103,7 @@ describe("faults during a run", () => {
     expect(stored.total).toBe(expected.total);
     expect(sorted(stored.articles)).toEqual(sorted(expected.articles));
     expect(sorted(stored.mentions)).toEqual(sorted(expected.mentions));
+    expect(await weeklyRollupMismatches(t.db)).toEqual([]);
     const themes = await t.db
       .selectFrom("article_themes")
       .select((eb) => eb.fn.countAll<number>().as("n"))

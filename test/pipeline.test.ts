@@ -19,6 +19,7 @@ import {
   testEnv,
   uniquePrefix,
   waitFor,
+  weeklyRollupMismatches,
 } from "./support/pipeline";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -132,6 +133,7 @@ describe("the pipeline, end to end", () => {
     expect(stored.total).toBe(expected.total);
     expect(sorted(stored.articles)).toEqual(sorted(expected.articles));
     expect(sorted(stored.mentions)).toEqual(sorted(expected.mentions));
+    expect(await weeklyRollupMismatches(t.db)).toEqual([]);
   });
 
   it("shows days without mentions as zeros in the analysts' view", async () => {

@@ -117,3 +117,34 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
     redis.disconnect();
   }
 }
+
+/**
+ * Rows where the weekly rollups (kept by triggers) disagree with the daily count tables summed per ISO
+ * week: must be none, whatever happened during the run.
+ */
+export async function weeklyRollupMismatches(db: Kysely<Database>): Promise<unknown[]> {
+  // symmetric differences: rows in one and not (or not equal) in the other, both ways
+  const result = await sql`
+    WITH mentions_daily AS (
+      SELECT date_trunc('week', day)::date AS week_start, theme, lang, country::text, outlet_id, taxonomy_version,
+             sum(mentions)::bigint AS n
+      FROM theme_daily_counts GROUP BY 1, 2, 3, 4, 5, 6
+    ), mentions_weekly AS (
+      SELECT week_start, theme, lang, country::text, outlet_id, taxonomy_version, mentions::bigint AS n
+      FROM analytics.theme_weekly_counts
+    ), articles_daily AS (
+      SELECT date_trunc('week', day)::date AS week_start, lang, country::text, outlet_id, sum(articles)::bigint AS n
+      FROM article_daily_counts GROUP BY 1, 2, 3, 4
+    ), articles_weekly AS (
+      SELECT week_start, lang, country::text, outlet_id, articles::bigint AS n FROM analytics.article_weekly_counts
+    )
+    SELECT 'mentions only daily' AS what, to_jsonb(x) AS row FROM (TABLE mentions_daily EXCEPT TABLE mentions_weekly) x
+    UNION ALL
+    SELECT 'mentions only weekly', to_jsonb(x) FROM (TABLE mentions_weekly EXCEPT TABLE mentions_daily) x
+    UNION ALL
+    SELECT 'articles only daily', to_jsonb(x) FROM (TABLE articles_daily EXCEPT TABLE articles_weekly) x
+    UNION ALL
+    SELECT 'articles only weekly', to_jsonb(x) FROM (TABLE articles_weekly EXCEPT TABLE articles_daily) x
+  `.execute(db);
+  return result.rows;
+}
