@@ -1,16 +1,9 @@
 import { loadConfig } from "@vesti/config";
-import { createDb, isTrendTheme, queryTrends, TREND_THEMES, type TrendRow } from "@vesti/db";
+import { createDb, isTrendTheme, queryTrends, TREND_THEMES, type TrendQuery, type TrendRow } from "@vesti/db";
 import { type Command, Option } from "commander";
 
-interface TrendOptions {
-  theme: string;
-  by: "day" | "week";
-  since?: string;
-  until?: string;
-  lang?: string;
-  country?: string;
-  outlet?: string;
-  share?: boolean;
+/** The command's options: the query's fields plus the output format. */
+interface TrendOptions extends TrendQuery {
   format: "table" | "csv" | "json";
 }
 
@@ -36,15 +29,11 @@ export function registerTrendCommands(program: Command): void {
         throw new Error(`unknown theme "${options.theme}"; use one of: ${TREND_THEMES.join(", ")}`);
       const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
       try {
+        const { format: _format, ...query } = options;
         const rows = await queryTrends(db, {
-          theme: options.theme,
-          by: options.by,
-          since: options.since,
-          until: options.until,
+          ...query,
           lang: options.lang?.toLowerCase(),
           country: options.country?.toUpperCase(),
-          outlet: options.outlet,
-          share: options.share,
         });
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");
