@@ -102,15 +102,27 @@ export async function processFetchFeed(
       return { status: "fetched", outcome, itemsFound: 0, itemsNew: 0 };
     }
 
-    const parsed = await readFeed(response.body, {
-      contentType: response.contentType ?? undefined,
-      feedUrl: response.finalUrl,
-      timeZone: feed.time_zone,
-      fetchedAt: startedAt,
-    });
+    // The pure stages (decode, parse, normalise, classify) touch no infrastructure: whatever they throw
+    // is this feed's problem, recorded on the feed, never a reason to retry the job.
+    let parsed: Awaited<ReturnType<typeof readFeed>>;
+    let prepared: PreparedArticle[];
+    try {
+      parsed = await readFeed(response.body, {
+        contentType: response.contentType ?? undefined,
+        feedUrl: response.finalUrl,
+        timeZone: feed.time_zone,
+        fetchedAt: startedAt,
+      });
+      prepared = await prepareArticles(deps.taxonomy, feed, parsed.items, startedAt);
+    } catch (error) {
+      if (error instanceof FeedParseError) throw error;
+      logger.error({ err: error }, "unexpected error in the pure pipeline stages");
+      throw new FeedParseError(`unexpected: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
     if (parsed.warnings.length > 0) logger.debug({ warnings: parsed.warnings.slice(0, 20) }, "feed warnings");
 
-    const prepared = await prepareArticles(deps.taxonomy, feed, parsed.items, startedAt);
     const stored = await storeArticles(
       db,
       {
