@@ -32,13 +32,10 @@ export {
 export {
   type AidAttentionWeeklyView,
   type AnalyticsViews,
-  isTrendTheme,
   queryTrends,
   type ThemeDailyView,
   type ThemeWeeklyView,
-  TREND_THEMES,
   type TrendQuery,
   type TrendRow,
-  type TrendTheme,
 } from "./repositories/trends";
 export * from "./schema";

@@ -3,7 +3,6 @@ export * from "./dates";
 export * from "./decode";
 export * from "./errors";
 export * from "./fetch";
-export * from "./limiter";
 export type { AddressPolicy } from "./net-guard";
 export { addressChecker, BlockedAddressError } from "./net-guard";
 export type { FeedFormat } from "./parse";

@@ -1,5 +1,6 @@
 import { loadConfig } from "@vesti/config";
-import { createDb, isTrendTheme, queryTrends, TREND_THEMES, type TrendQuery, type TrendRow } from "@vesti/db";
+import { createDb, queryTrends, type TrendQuery, type TrendRow } from "@vesti/db";
+import { THEME_IDS } from "@vesti/themes";
 import { type Command, Option } from "commander";
 
 /** The command's options: the query's fields plus the output format. */
@@ -11,7 +12,7 @@ export function registerTrendCommands(program: Command): void {
   program
     .command("trends")
     .description("mentions of one theme per UTC day or ISO week (current taxonomy; see docs/sql.md)")
-    .requiredOption("--theme <id>", `theme id: ${TREND_THEMES.join(", ")}`)
+    .requiredOption("--theme <id>", `theme id: ${THEME_IDS.join(", ")}`)
     .addOption(
       new Option("--by <period>", "one row per day or per ISO week").choices(["day", "week"]).default("week"),
     )
@@ -25,8 +26,8 @@ export function registerTrendCommands(program: Command): void {
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
     )
     .action(async (options: TrendOptions) => {
-      if (!isTrendTheme(options.theme))
-        throw new Error(`unknown theme "${options.theme}"; use one of: ${TREND_THEMES.join(", ")}`);
+      if (!(THEME_IDS as readonly string[]).includes(options.theme))
+        throw new Error(`unknown theme "${options.theme}"; use one of: ${THEME_IDS.join(", ")}`);
       const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
       try {
         const { format: _format, ...query } = options;

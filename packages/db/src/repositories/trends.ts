@@ -1,22 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema";
 
-/** The theme ids of the taxonomy the analytics views and the trends command know. */
-export const TREND_THEMES = [
-  "kosovo",
-  "russian_aid",
-  "chinese_aid",
-  "mask_diplomacy",
-  "eu_aid",
-  "vucic",
-  "putin",
-  "xi",
-] as const;
-export type TrendTheme = (typeof TREND_THEMES)[number];
-
-export const isTrendTheme = (id: string): id is TrendTheme =>
-  (TREND_THEMES as readonly string[]).includes(id);
-
 /** Row types of the analytics views (migration 0002_analytics; documented in docs/sql.md). */
 export interface ThemeDailyView {
   day: string;
