@@ -76,12 +76,6 @@ function withInitialU(list: ReadonlySet<string>): ReadonlySet<string> {
   return out;
 }
 
-// Russian endings Bulgarian and Macedonian lack: adjective case endings, reflexive and infinitive verbs.
-export const RU_ENDINGS = /(?:ого|его|ому|ему|ых|их|ый|ий|ая|яя|ое|ее|ые|ую|юю|ться|тся|ть|ешь|ет|ют|ут)$/;
-
 // Serbo-Croatian endings English words rarely have: adjective, case and infinitive endings, -ija nouns.
 export const BCS_ENDINGS =
   /(?:ski|ska|sko|skih|ija|ije|iji|ima|ama|ovi|ovima|om|em|ati|iti|eti|ala|ila|ali|ili|nje|lje|nja|lja|ću|će|ći)$/;
-
-// Macedonian's masculine article -от (Bulgarian writes -ът/-ят): "министерот", "законот".
-export const MK_ENDINGS = /.{2}от$/;

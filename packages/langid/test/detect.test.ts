@@ -323,6 +323,32 @@ describe("Cyrillic decision: prior, letters and text statistics", () => {
   });
 });
 
+describe("dictionaries decide short text the letters leave open", () => {
+  // No distinctive letters in these (or only letters two of the languages share); trigrams are too few.
+  const short: [string, Lang][] = [
+    ["Здравствуйте!", "ru"],
+    ["По почерку вижу", "ru"],
+    ["Садись, Маша.", "ru"],
+    ["Нормально работает", "ru"],
+    ["Хлапета счупиха прозореца", "bg"],
+    ["Никой не дойде", "bg"],
+    ["Намалиха цените на тока", "bg"],
+    ["Дякую!", "uk"],
+    ["Гарно зроблено!", "uk"],
+    ["Дзякуй!", "be"],
+    ["Добры вечар", "be"],
+    ["Віншуем!", "be"],
+    ["Протест у центру града", "sr"],
+    ["Снег пада у Београду", "sr"],
+    ["Претседателот разговараше со министерот", "mk"],
+    ["Голем пожар во Скопје", "mk"],
+    ["Премиерот одговори на прашањата", "mk"],
+  ];
+  it.each(short)("%s → %s", (title, want) => {
+    expect(detectLanguage({ title }).lang).toBe(want);
+  });
+});
+
 describe("normalizeLangTag", () => {
   it("reads BCP 47 tags and ISO codes", () => {
     expect(normalizeLangTag("sr-Latn-RS")).toBe("sr");

@@ -1,3 +1,4 @@
+import { preloadLexicons } from "@vesti/langid";
 import { createServiceContext, startContextOpsServer } from "@vesti/runtime";
 import { startIngestWorkers } from "./workers";
 
@@ -5,6 +6,8 @@ import { startIngestWorkers } from "./workers";
 const ctx = createServiceContext("ingest");
 ctx.shutdown.listen();
 try {
+  // Language ID's dictionaries take about a second to load: before the first job, not during it.
+  preloadLexicons();
   await startIngestWorkers(ctx);
   await startContextOpsServer(ctx);
 } catch (error) {

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { isKnown, lexiconMask, normalizeWord, parseDictionary } from "../src/lexicon";
+
+// A miniature Hunspell dictionary in the format the LibreOffice dictionaries use.
+const AFF = `SET UTF-8
+SFX A Y 2
+SFX A 0 а [^аеиоу]
+SFX A ий ая ий
+PFX u Y 1
+PFX u ў у .
+`;
+const DIC = `4
+стол/A
+новый/A
+ўжо/u
+дом
+`;
+
+describe("parseDictionary / isKnown", () => {
+  const dict = parseDictionary(AFF, DIC);
+  it("knows stems, with or without flags", () => {
+    expect(isKnown(dict, "стол")).toBe(true);
+    expect(isKnown(dict, "дом")).toBe(true);
+  });
+  it("applies a suffix rule only to stems carrying its flag and meeting its condition", () => {
+    expect(isKnown(dict, "стола")).toBe(true); // стол + а
+    expect(isKnown(dict, "дома")).toBe(false); // дом has no flag A
+    expect(isKnown(dict, "новая")).toBe(false); // condition [^аеиоу] fails for "новый" + а, and ий→ая needs -ий
+  });
+  it("strips and adds: -ий → -ая", () => {
+    const d = parseDictionary(AFF, "1\nсиний/A\n");
+    expect(isKnown(d, "синяя")).toBe(false);
+    expect(isKnown(d, "синая")).toBe(true);
+  });
+  it("applies prefix rules (Belarusian ў written у)", () => {
+    expect(isKnown(dict, "ужо")).toBe(true);
+    expect(isKnown(dict, "ужа")).toBe(false);
+  });
+  it("reads numeric flags", () => {
+    const d = parseDictionary("FLAG num\nSFX 12 Y 1\nSFX 12 0 от .\n", "2\nзакон/3,12\nград/1\n");
+    expect(isKnown(d, "законот")).toBe(true);
+    expect(isKnown(d, "градот")).toBe(false);
+  });
+  it("normalises case, ё and apostrophes", () => {
+    expect(normalizeWord("Всё")).toBe("все");
+    expect(normalizeWord("м’ясо")).toBe("м'ясо");
+  });
+});
+
+describe("lexiconMask with the real dictionaries", () => {
+  const RU = 1;
+  const UK = 2;
+  const BE = 4;
+  const BG = 8;
+  const MK = 16;
+  const SR = 32;
+  it("tells the languages' words apart", () => {
+    expect(lexiconMask("здравствуйте") & (RU | BG)).toBe(RU);
+    expect(lexiconMask("хлапета") & (RU | BG)).toBe(BG);
+    expect(lexiconMask("дякую") & (RU | UK | BE)).toBe(UK);
+    expect(lexiconMask("дзякуй") & (RU | UK | BE)).toBe(BE);
+    expect(lexiconMask("претседателот") & (BG | MK | SR)).toBe(MK);
+    expect(lexiconMask("београду") & (RU | BG | SR)).toBe(SR);
+  });
+  it("knows inflected forms and capitalised words", () => {
+    expect(lexiconMask("Правительства") & RU).toBe(RU);
+    expect(lexiconMask("новостей") & RU).toBe(RU);
+  });
+  it("consults only the wanted dictionaries", () => {
+    expect(lexiconMask("на", RU | BG)).toBe(RU | BG);
+    expect(lexiconMask("на", UK)).toBe(UK);
+  });
+});
