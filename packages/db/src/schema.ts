@@ -40,6 +40,10 @@ export interface FeedsTable {
   last_status: number | null;
   last_error: string | null;
   last_error_at: Timestamp | null;
+  /** Where permanent redirects (301/308 on every hop) lead, set on each successful fetch; null when none. */
+  moved_to: string | null;
+  /** When moved_to was first seen with its current value. */
+  moved_at: Timestamp | null;
   last_fetched_at: Timestamp | null;
   last_success_at: Timestamp | null;
   last_new_item_at: Timestamp | null;

@@ -74,4 +74,33 @@ describe("feed polling state", () => {
       .execute();
     expect(left).toHaveLength(1);
   });
+
+  it("records where a moved feed went, keeps the first sighting, and forgets it when the move is gone", async () => {
+    const feed = ids[0]!;
+    const moved = () =>
+      t.db
+        .selectFrom("feeds")
+        .select(["moved_to", "moved_at"])
+        .where("id", "=", feed)
+        .executeTakeFirstOrThrow();
+    const t1 = new Date("2026-11-01T10:00:00Z");
+    await recordFetch(t.db, feed, outcome(t1, { movedTo: "https://b.example/rss" }));
+    expect(await moved()).toEqual({ moved_to: "https://b.example/rss", moved_at: t1 });
+    await recordFetch(
+      t.db,
+      feed,
+      outcome(new Date("2026-11-02T10:00:00Z"), { movedTo: "https://b.example/rss" }),
+    );
+    expect((await moved()).moved_at).toEqual(t1);
+    // an error says nothing about redirects: the record stays
+    await recordFetch(
+      t.db,
+      feed,
+      outcome(new Date(), { outcome: "error", error: "timeout", failureCount: 1 }),
+    );
+    expect((await moved()).moved_to).toBe("https://b.example/rss");
+    expect((await feedHealth(t.db))[0]!.moved_to).toBe("https://b.example/rss");
+    await recordFetch(t.db, feed, outcome(new Date(), { movedTo: null }));
+    expect(await moved()).toEqual({ moved_to: null, moved_at: null });
+  });
 });

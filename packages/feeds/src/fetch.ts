@@ -65,6 +65,8 @@ export interface FeedFetchNotModified {
   url: string;
   finalUrl: string;
   redirects: RedirectHop[];
+  /** As for FeedFetchOk. */
+  permanentRedirectTo: string | null;
   etag: string | null;
   lastModified: string | null;
   maxAgeSeconds: number | null;
@@ -72,6 +74,13 @@ export interface FeedFetchNotModified {
 }
 
 export type FeedFetchResult = FeedFetchOk | FeedFetchNotModified;
+
+/** The final URL when every hop was permanent (301/308): the feed has moved there. */
+function permanentTarget(redirects: readonly RedirectHop[], finalUrl: string): string | null {
+  return redirects.length > 0 && redirects.every((r) => r.status === 301 || r.status === 308)
+    ? finalUrl
+    : null;
+}
 
 /** Retry-After: delta-seconds or an HTTP-date; returns whole seconds from `now` (≥ 0). */
 export function parseRetryAfter(
@@ -340,6 +349,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
           url,
           finalUrl: here,
           redirects,
+          permanentRedirectTo: permanentTarget(redirects, here),
           etag: etag ?? options.etag ?? null,
           lastModified: lastModified ?? options.lastModified ?? null,
           maxAgeSeconds,
@@ -373,15 +383,13 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
       }
       const body = await readBody(res.body, contentEncoding, maxBytes, here, controller.signal);
       const contentHash = createHash("sha256").update(body).digest("hex");
-      const allPermanent =
-        redirects.length > 0 && redirects.every((r) => r.status === 301 || r.status === 308);
       return {
         kind: "ok",
         status,
         url,
         finalUrl: here,
         redirects,
-        permanentRedirectTo: allPermanent ? here : null,
+        permanentRedirectTo: permanentTarget(redirects, here),
         body,
         contentType: header(h, "content-type"),
         etag,

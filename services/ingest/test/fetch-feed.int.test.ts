@@ -20,6 +20,7 @@ const rss = (items: string[]) =>
 const BODY = rss(["Vučić u Moskvi", "Kina donirala Srbiji maske", "Sutra kiša"]);
 let server: Server;
 let base = "";
+let moved = true;
 let t: TestDatabase;
 let deps: FetchFeedDeps;
 const redis = createRedis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
@@ -37,6 +38,12 @@ beforeAll(async () => {
         return void res.writeHead(429, { "retry-after": "1200" }).end();
       case "/gone":
         return void res.writeHead(410).end();
+      case "/old":
+        // moved for good while `moved` is set, served in place afterwards
+        if (moved) return void res.writeHead(301, { location: "/new" }).end();
+        return void res.writeHead(200, { "content-type": "application/rss+xml" }).end(BODY);
+      case "/new":
+        return void res.writeHead(200, { "content-type": "application/rss+xml" }).end(BODY);
       default:
         return void res.writeHead(404).end();
     }
@@ -51,7 +58,7 @@ beforeAll(async () => {
       country: "RS",
       language: "sr",
       timeZone: "Europe/Belgrade",
-      feeds: ["/etag", "/liar", "/busy", "/gone"].map((p) => ({ url: base + p })),
+      feeds: ["/etag", "/liar", "/busy", "/gone", "/old"].map((p) => ({ url: base + p })),
     },
   ]);
   const config = parseConfig({ FETCH_ALLOW_PRIVATE_NETWORKS: "true", LOG_LEVEL: "silent" });
@@ -128,5 +135,16 @@ describe("processFetchFeed", () => {
       .where("feed_id", "=", f.id)
       .execute();
     expect(log).toEqual([{ outcome: "error", status: 410 }]);
+  });
+
+  it("records a permanent redirect for the operator, keeps the feed's URL, and clears it when it stops", async () => {
+    expect(await fetchNow("/old")).toMatchObject({ outcome: "ok", itemsFound: 3 });
+    const f = await feed("/old");
+    expect(f.moved_to).toBe(`${base}/new`);
+    expect(f.moved_at).not.toBeNull();
+    moved = false;
+    await t.db.updateTable("feeds").set({ next_fetch_at: new Date() }).where("id", "=", f.id).execute();
+    expect(await fetchNow("/old")).toMatchObject({ outcome: "unchanged" });
+    expect((await feed("/old")).moved_to).toBeNull();
   });
 });

@@ -100,6 +100,7 @@ export function registerSourcesCommands(program: Command): void {
         new: String(r.items_new),
         "last error": (r.last_error ?? "").slice(0, 60),
         url: r.url,
+        "moved to": r.moved_to ?? "",
       }));
       process.stdout.write(`${formatTable(table)}\n`);
     });

@@ -17,6 +17,7 @@ export interface FeedForFetch {
   last_modified: string | null;
   content_hash: string | null;
   failure_count: number;
+  moved_to: string | null;
 }
 
 export async function getFeedForFetch(
@@ -41,6 +42,7 @@ export async function getFeedForFetch(
       "f.last_modified",
       "f.content_hash",
       "f.failure_count",
+      "f.moved_to",
     ])
     .where("f.id", "=", feedId)
     .executeTakeFirst();
@@ -82,6 +84,8 @@ export interface FetchOutcome {
   lastModified?: string | null;
   contentHash?: string | null;
   newestItemAt?: Date | null;
+  /** Where permanent redirects led on this fetch (null: none); leave undefined when not known (errors). */
+  movedTo?: string | null;
 }
 
 /** Records one fetch attempt and the feed's new polling state. */
@@ -107,6 +111,16 @@ export async function recordFetch(db: Kysely<Database>, feedId: number, o: Fetch
         ...(o.lastModified !== undefined ? { last_modified: o.lastModified } : {}),
         ...(o.contentHash !== undefined ? { content_hash: o.contentHash } : {}),
         ...(o.itemsNew > 0 ? { last_new_item_at: o.startedAt } : {}),
+        ...(o.movedTo !== undefined
+          ? {
+              moved_to: o.movedTo,
+              // keeps the first sighting of the same target
+              moved_at:
+                o.movedTo === null
+                  ? null
+                  : sql<Date>`CASE WHEN moved_to IS NOT DISTINCT FROM ${o.movedTo} THEN moved_at ELSE ${o.startedAt}::timestamptz END`,
+            }
+          : {}),
       })
       .where("id", "=", feedId)
       .execute();
@@ -158,6 +172,8 @@ export interface FeedHealth {
   last_status: number | null;
   last_error: string | null;
   items_new: number;
+  /** The feed answers with permanent redirects to this URL: update infra/sources.yaml. */
+  moved_to: string | null;
 }
 
 export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
@@ -177,6 +193,7 @@ export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
       "last_status",
       "last_error",
       "items_new",
+      "moved_to",
     ])
     .orderBy("outlet_id")
     .orderBy("url")

@@ -97,6 +97,7 @@ export async function processFetchFeed(
         cacheMaxAgeSeconds: response.maxAgeSeconds,
         etag: response.etag ?? feed.etag,
         lastModified: response.lastModified ?? feed.last_modified,
+        movedTo: response.permanentRedirectTo,
       });
       metrics.feedFetches.inc({ outcome });
       return { status: "fetched", outcome, itemsFound: 0, itemsNew: 0 };
@@ -154,6 +155,7 @@ export async function processFetchFeed(
       etag: response.etag ?? null,
       lastModified: response.lastModified ?? null,
       contentHash: response.contentHash,
+      movedTo: response.permanentRedirectTo,
     });
     metrics.feedFetches.inc({ outcome: "ok" });
     logger.info(
@@ -209,6 +211,7 @@ async function reschedule(
     etag: string | null;
     lastModified: string | null;
     contentHash?: string;
+    movedTo: string | null;
   },
 ): Promise<void> {
   const { config } = deps;
@@ -240,7 +243,14 @@ async function reschedule(
     etag: o.etag,
     lastModified: o.lastModified,
     ...(o.contentHash !== undefined ? { contentHash: o.contentHash } : {}),
+    movedTo: o.movedTo,
   });
+  if (o.movedTo && o.movedTo !== feed.moved_to) {
+    deps.logger.warn(
+      { feedId: feed.id, url: feed.url, movedTo: o.movedTo },
+      "feed moved permanently: update the sources file",
+    );
+  }
 }
 
 /** Classifies a feed's items in chunks, yielding to the event loop between chunks. */
