@@ -106,6 +106,19 @@ describe("the vesti CLI", () => {
     expect(rows.reduce((s, r) => s + r.mentions, 0)).toBe(want);
   });
 
+  it("manages digest subscribers and previews the week's digest from the stored articles", async () => {
+    await vesti("subscribers", "add", "Analyst@Example.org", "--themes", "vucic,kosovo");
+    expect((await vesti("subscribers", "list")).stdout).toMatch(/analyst@example\.org\s+yes\s+vucic,kosovo/);
+    const day = [...expected.mentions.keys()][0]!.split("|")[0]!;
+    const { stdout } = await vesti("digest", "preview", "--week", day, "--themes", "vucic");
+    expect(stdout).toMatch(/^Subject: Vesti weekly digest \d{4}-W\d{2} /);
+    expect(stdout).toMatch(/^ {2}Vucic\s+\d+ /m);
+    expect(stdout).not.toMatch(/^ {2}Kosovo\s+\d+ /m);
+    await vesti("subscribers", "remove", "analyst@example.org");
+    expect((await vesti("subscribers", "list")).stdout).toMatch(/analyst@example\.org\s+no\s/);
+    await expect(vesti("subscribers", "remove", "nobody@example.org")).rejects.toMatchObject({ code: 1 });
+  });
+
   it("fails with a message naming a bad setting", async () => {
     await expect(
       run(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "packages/cli/src/main.ts"), "db", "migrate"], {

@@ -35,7 +35,29 @@ export const settings = {
   SMTP_URL: setting(
     z.url({ protocol: /^smtps?$/ }),
     "smtp://127.0.0.1:1025",
-    "SMTP server for the weekly digest email (Mailpit in docker-compose); read by the digest, not yet built.",
+    "SMTP server for the weekly digest email (Mailpit in docker-compose); smtps://user:pass@host:465 for TLS.",
+  ),
+  DIGEST_FROM: setting(
+    z.string().min(3),
+    "Vesti <digest@vesti.local>",
+    "Sender of the weekly digest; replies to it are where unsubscribe requests arrive.",
+  ),
+  DIGEST_CRON: setting(
+    z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields"),
+    "0 7 * * 1",
+    "When the scheduler sends the weekly digest (cron, in DIGEST_TIME_ZONE); it covers the last complete ISO week.",
+  ),
+  DIGEST_TIME_ZONE: setting(
+    z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "an IANA time zone"),
+    "Europe/Belgrade",
+    "Time zone of DIGEST_CRON.",
   ),
   LOG_LEVEL: setting(
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),

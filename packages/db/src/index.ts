@@ -10,6 +10,20 @@ export {
 } from "./repositories/articles";
 export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositories/counts";
 export {
+  addSubscriber,
+  type DigestAid,
+  type DigestArticle,
+  type DigestData,
+  type DigestPair,
+  type DigestThemeCount,
+  listSubscribers,
+  loadDigestData,
+  pendingDigestSubscribers,
+  recordDigestDelivery,
+  type Subscriber,
+  unsubscribe,
+} from "./repositories/digest";
+export {
   type FeedForFetch,
   type FeedHealth,
   type FetchOutcome,

@@ -12,6 +12,8 @@ export const QueueName = {
   FeedFetch: "feed-fetch",
   /** Re-apply a new taxonomy version to stored articles. */
   Retag: "retag",
+  /** E-mail the weekly digest to the subscribers who have not had it. */
+  Digest: "digest",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -26,6 +28,13 @@ export const payloadSchemas = {
     toVersion: z.string().min(1),
     batchSize: z.number().int().positive().optional(),
   }),
+  [QueueName.Digest]: z.object({
+    /** Monday (YYYY-MM-DD) of the ISO week to report on; the scheduler's job leaves it out: the last complete week. */
+    weekStart: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;
@@ -39,6 +48,7 @@ export const feedFetchJobId = (feedId: number, dueAt: Date) => `feed-${feedId}-$
 
 export const FEED_TICK_SCHEDULER_ID = "feed-tick";
 export const RETAG_JOB_ID = (version: string) => `retag-${version}`;
+export const DIGEST_SCHEDULER_ID = "weekly-digest";
 
 /** ioredis connection as BullMQ workers need it (blocking commands must not time out). */
 export function createRedis(url: string, name = "vesti"): Redis {

@@ -1,12 +1,21 @@
 import { pruneFetchLog } from "@vesti/db";
-import { createQueue, FEED_TICK_SCHEDULER_ID, parsePayload, QueueName } from "@vesti/queue";
+import { createMailTransport } from "@vesti/digest";
+import {
+  createQueue,
+  DIGEST_SCHEDULER_ID,
+  FEED_TICK_SCHEDULER_ID,
+  parsePayload,
+  QueueName,
+} from "@vesti/queue";
 import type { ServiceContext } from "@vesti/runtime";
 import { Worker } from "bullmq";
 import { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
+import { processSendDigest } from "./processors/send-digest";
 
 /**
- * Upserts the job schedulers (idempotent: two schedulers starting at once leave one) and runs the tick
- * worker that turns due feeds into fetch jobs. Used by services/scheduler and by `vesti run`.
+ * Upserts the job schedulers (idempotent: two schedulers starting at once leave one) and runs their
+ * workers: the tick that turns due feeds into fetch jobs, and the weekly digest. Used by
+ * services/scheduler and by `vesti run`.
  */
 export async function startScheduler(ctx: ServiceContext, options: { tickSeconds?: number } = {}) {
   const { config, logger } = ctx;
@@ -34,10 +43,40 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
   tickWorker.on("failed", (job, err) => logger.error({ jobId: job?.id, err: err.message }, "tick failed"));
   tickWorker.on("error", (err) => logger.error({ err: err.message }, "tick worker error"));
 
+  // The weekly digest: a cron job scheduler. Its job names no week, so it reports on the last complete
+  // one; `vesti digest send --week` enqueues a job for a given week instead.
+  const digestQueue = createQueue(QueueName.Digest, ctx.queues);
+  await digestQueue.upsertJobScheduler(
+    DIGEST_SCHEDULER_ID,
+    { pattern: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
+    { name: "digest", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const transport = createMailTransport(config.SMTP_URL);
+  const digestWorker = new Worker(
+    QueueName.Digest,
+    async (job) => {
+      const run = await processSendDigest(
+        { db: ctx.db, transport, from: config.DIGEST_FROM, logger: logger.child({ jobId: job.id }) },
+        parsePayload(QueueName.Digest, job.data),
+        new Date(),
+      );
+      return run;
+    },
+    { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
+  );
+  digestWorker.on("failed", (job, err) =>
+    logger.error({ jobId: job?.id, err: err.message }, "digest failed"),
+  );
+  digestWorker.on("error", (err) => logger.error({ err: err.message }, "digest worker error"));
+
   ctx.shutdown.add("scheduler", async () => {
-    await tickWorker.close();
-    await Promise.all([tickQueue.close(), fetchQueue.close()]);
+    await Promise.all([tickWorker.close(), digestWorker.close()]);
+    await Promise.all([tickQueue.close(), fetchQueue.close(), digestQueue.close()]);
+    transport.close();
   });
-  logger.info({ everyMs: every }, "job schedulers upserted");
-  return { tickQueue, fetchQueue, tickWorker };
+  logger.info(
+    { everyMs: every, digest: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
+    "job schedulers upserted",
+  );
+  return { tickQueue, fetchQueue, tickWorker, digestQueue, digestWorker };
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
 import { registerDemoCommands } from "./demo";
+import { registerDigestCommands } from "./digest";
 import { registerFeedCommands } from "./feeds";
 import { registerRetagCommands } from "./retag";
 import { registerRunCommands } from "./run";
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerFeedCommands(program);
   registerClassifyCommands(program);
   registerRetagCommands(program);
+  registerDigestCommands(program);
 }

@@ -1,17 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@vesti/config";
-import {
-  createDb,
-  type Database,
-  feedHealth,
-  type SourceOutlet,
-  type SyncReport,
-  syncSources,
-} from "@vesti/db";
+import { type Database, feedHealth, type SourceOutlet, type SyncReport, syncSources } from "@vesti/db";
 import { loadSources, type Outlet } from "@vesti/feeds";
 import type { Command } from "commander";
 import type { Kysely } from "kysely";
 import { resolveUserPath } from "./paths";
+import { withDb } from "./with-db";
 
 export const DEFAULT_SOURCES_FILE = fileURLToPath(new URL("../../../../infra/sources.yaml", import.meta.url));
 
@@ -38,15 +32,6 @@ export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
 export async function syncSourcesFile(db: Kysely<Database>, file: string | undefined): Promise<SyncReport> {
   const path = file ? resolveUserPath(file) : DEFAULT_SOURCES_FILE;
   return syncSources(db, toSourceOutlets(await loadSources(path)));
-}
-
-async function withDb<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const db = createDb(loadConfig().DATABASE_URL, { poolSize: 2, applicationName: "vesti-cli" });
-  try {
-    return await fn(db);
-  } finally {
-    await db.destroy();
-  }
 }
 
 const ago = (d: Date | null) => {

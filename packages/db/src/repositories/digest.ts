@@ -1,0 +1,249 @@
+import { randomBytes } from "node:crypto";
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../schema";
+
+// The weekly digest's reads (the analytics views, so the numbers are the ones analysts see) and its
+// subscribers and deliveries.
+
+export interface DigestThemeCount {
+  theme: string;
+  label: string;
+  /** Outlet country, or "*" for all countries together. */
+  country: string;
+  mentions: number;
+  articles: number;
+  prevMentions: number;
+  prevArticles: number;
+}
+
+export interface DigestAid {
+  russian_aid: number;
+  chinese_aid: number;
+  eu_aid: number;
+  articles: number;
+}
+
+export interface DigestArticle {
+  theme: string;
+  title: string;
+  url: string;
+  outlet_name: string;
+  country: string;
+  lang: string;
+  published_at: Date;
+}
+
+export interface DigestPair {
+  theme_a: string;
+  theme_b: string;
+  articles: number;
+}
+
+export interface DigestData {
+  /** Monday of the ISO week (YYYY-MM-DD) and its label (2026-W47). */
+  weekStart: string;
+  isoWeek: string;
+  /** All articles stored for the week, and the week before. */
+  articles: number;
+  prevArticles: number;
+  themes: DigestThemeCount[];
+  /** Serbian outlets' attention to aid (analytics.aid_attention_weekly); null when they published nothing. */
+  aid: DigestAid | null;
+  prevAid: DigestAid | null;
+  /** The latest articles per theme, at most `perTheme` each. */
+  latest: DigestArticle[];
+  /** Theme pairs tagged on the same articles, most frequent first. */
+  pairs: DigestPair[];
+}
+
+const WEEK = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Everything the digest of the ISO week starting on `weekStart` (a Monday) shows. */
+export async function loadDigestData(
+  db: Kysely<Database>,
+  weekStart: string,
+  options: { perTheme?: number; pairs?: number } = {},
+): Promise<DigestData> {
+  if (!WEEK.test(weekStart) || new Date(`${weekStart}T00:00:00Z`).getUTCDay() !== 1)
+    throw new Error(`weekStart must be a Monday as YYYY-MM-DD, not "${weekStart}"`);
+  const perTheme = options.perTheme ?? 3;
+  const week = sql`${weekStart}::date`;
+  const prev = sql`(${weekStart}::date - 7)`;
+
+  const totals = await sql<{ week_start: string; articles: number }>`
+    SELECT week_start, sum(articles)::int8 AS articles FROM analytics.article_weekly_counts
+    WHERE week_start IN (${week}, ${prev}) GROUP BY week_start`.execute(db);
+  const total = (w: string) => totals.rows.find((r) => r.week_start === w)?.articles ?? 0;
+  const prevStart = addDays(weekStart, -7);
+
+  // Per theme and country, and for all countries ("*"), this week and the week before.
+  const counts = await sql<{
+    week_start: string;
+    theme: string;
+    label: string;
+    country: string;
+    mentions: number;
+    articles: number;
+  }>`
+    SELECT w.week_start, w.theme, coalesce(t.label, w.theme) AS label, coalesce(w.country, '*') AS country,
+           sum(w.mentions)::int8 AS mentions, sum(w.articles)::int8 AS articles
+    FROM analytics.theme_weekly w LEFT JOIN analytics.themes t ON t.theme = w.theme
+    WHERE w.week_start IN (${week}, ${prev})
+    GROUP BY GROUPING SETS ((w.week_start, w.theme, t.label, w.country), (w.week_start, w.theme, t.label))
+    ORDER BY w.theme, country`.execute(db);
+  const themes = new Map<string, DigestThemeCount>();
+  for (const r of counts.rows) {
+    const key = `${r.theme}\u0000${r.country}`;
+    const row = themes.get(key) ?? {
+      theme: r.theme,
+      label: r.label,
+      country: r.country,
+      mentions: 0,
+      articles: 0,
+      prevMentions: 0,
+      prevArticles: 0,
+    };
+    if (r.week_start === weekStart) {
+      row.mentions = r.mentions;
+      row.articles = r.articles;
+    } else {
+      row.prevMentions = r.mentions;
+      row.prevArticles = r.articles;
+    }
+    themes.set(key, row);
+  }
+
+  const aidRows = await sql<DigestAid & { week_start: string }>`
+    SELECT week_start, russian_aid, chinese_aid, eu_aid, articles FROM analytics.aid_attention_weekly
+    WHERE week_start IN (${week}, ${prev})`.execute(db);
+  const aid = (w: string): DigestAid | null => {
+    const r = aidRows.rows.find((x) => x.week_start === w);
+    return r
+      ? { russian_aid: r.russian_aid, chinese_aid: r.chinese_aid, eu_aid: r.eu_aid, articles: r.articles }
+      : null;
+  };
+
+  const latest = await sql<DigestArticle>`
+    SELECT theme, title, url, outlet_name, country, lang, published_at FROM (
+      SELECT a.*, row_number() OVER (PARTITION BY theme ORDER BY published_at DESC, article_id DESC) AS n
+      FROM analytics.tagged_articles a
+      WHERE day BETWEEN ${week} AND ${week} + 6
+    ) ranked
+    WHERE n <= ${perTheme}
+    ORDER BY theme, published_at DESC`.execute(db);
+
+  const pairs = await sql<DigestPair>`
+    SELECT theme_a, theme_b, sum(articles)::int8 AS articles FROM analytics.theme_cooccurrence
+    WHERE week_start = ${week} GROUP BY theme_a, theme_b
+    ORDER BY articles DESC, theme_a, theme_b LIMIT ${options.pairs ?? 5}`.execute(db);
+
+  const isoWeek = await sql<{ iso_week: string }>`SELECT to_char(${week}, 'IYYY-"W"IW') AS iso_week`.execute(
+    db,
+  );
+  return {
+    weekStart,
+    isoWeek: isoWeek.rows[0]!.iso_week,
+    articles: total(weekStart),
+    prevArticles: total(prevStart),
+    themes: [...themes.values()],
+    aid: aid(weekStart),
+    prevAid: aid(prevStart),
+    latest: latest.rows,
+    pairs: pairs.rows,
+  };
+}
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export interface Subscriber {
+  id: number;
+  email: string;
+  /** Themes the subscriber follows; null for all. */
+  themes: string[] | null;
+  lang: string;
+  active: boolean;
+  unsubscribe_token: string;
+  created_at: Date;
+}
+
+/** Adds a subscriber, or reactivates and updates one with the same e-mail address. */
+export async function addSubscriber(
+  db: Kysely<Database>,
+  s: { email: string; themes?: string[] | null; lang?: string },
+): Promise<Subscriber> {
+  const email = s.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`not an e-mail address: "${s.email}"`);
+  return db
+    .insertInto("subscribers")
+    .values({
+      email,
+      themes: s.themes ?? null,
+      lang: s.lang ?? "en",
+      unsubscribe_token: randomBytes(18).toString("base64url"),
+    })
+    .onConflict((oc) =>
+      oc.column("email").doUpdateSet({ active: true, themes: s.themes ?? null, lang: s.lang ?? "en" }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Deactivates a subscriber by e-mail address or unsubscribe token; false when there is no such one. */
+export async function unsubscribe(db: Kysely<Database>, emailOrToken: string): Promise<boolean> {
+  const key = emailOrToken.trim();
+  const r = await db
+    .updateTable("subscribers")
+    .set({ active: false })
+    .where((eb) => eb.or([eb("email", "=", key.toLowerCase()), eb("unsubscribe_token", "=", key)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function listSubscribers(db: Kysely<Database>): Promise<Subscriber[]> {
+  return db.selectFrom("subscribers").selectAll().orderBy("email").execute();
+}
+
+/** Active subscribers who have not been sent the digest of this week yet. */
+export async function pendingDigestSubscribers(
+  db: Kysely<Database>,
+  weekStart: string,
+): Promise<Subscriber[]> {
+  return db
+    .selectFrom("subscribers as s")
+    .selectAll("s")
+    .where("s.active", "=", true)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("digest_deliveries as d")
+            .select("d.subscriber_id")
+            .whereRef("d.subscriber_id", "=", "s.id")
+            .where("d.week_start", "=", weekStart),
+        ),
+      ),
+    )
+    .orderBy("s.id")
+    .execute();
+}
+
+/** Records that a subscriber was sent a week's digest; false when it was already recorded. */
+export async function recordDigestDelivery(
+  db: Kysely<Database>,
+  d: { subscriberId: number; weekStart: string; messageId: string; sentAt?: Date },
+): Promise<boolean> {
+  const r = await db
+    .insertInto("digest_deliveries")
+    .values({
+      subscriber_id: d.subscriberId,
+      week_start: d.weekStart,
+      message_id: d.messageId,
+      sent_at: d.sentAt ?? new Date(),
+    })
+    .onConflict((oc) => oc.columns(["subscriber_id", "week_start"]).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}

@@ -1,0 +1,148 @@
+import type { DigestData } from "@vesti/db";
+import { describe, expect, it } from "vitest";
+import { composeDigest, isoWeekLabel, lastCompleteWeek, parseWeek, weekStartOf } from "../src/index";
+
+describe("ISO weeks", () => {
+  it("finds the Monday of a day's week, in UTC", () => {
+    expect(weekStartOf(new Date("2026-11-27T12:00:00Z"))).toBe("2026-11-23");
+    expect(weekStartOf(new Date("2026-11-23T00:00:00Z"))).toBe("2026-11-23");
+    expect(weekStartOf(new Date("2026-11-29T23:59:59Z"))).toBe("2026-11-23");
+  });
+  it("reports on the last complete week", () => {
+    expect(lastCompleteWeek(new Date("2026-11-30T06:00:00Z"))).toBe("2026-11-23");
+    expect(lastCompleteWeek(new Date("2026-11-27T12:00:00Z"))).toBe("2026-11-16");
+  });
+  it("labels and parses ISO weeks across year ends", () => {
+    expect(isoWeekLabel("2026-11-23")).toBe("2026-W48");
+    expect(isoWeekLabel("2020-12-28")).toBe("2020-W53");
+    expect(isoWeekLabel("2024-12-30")).toBe("2025-W01");
+    expect(parseWeek("2026-W48")).toBe("2026-11-23");
+    expect(parseWeek("2020-W53")).toBe("2020-12-28");
+    expect(parseWeek("2025-W01")).toBe("2024-12-30");
+    expect(parseWeek("2026-11-27")).toBe("2026-11-23");
+  });
+  it("rejects what is not a week", () => {
+    expect(() => parseWeek("2026-W54")).toThrow(/no such ISO week/);
+    expect(() => parseWeek("2021-W53")).toThrow(/no such ISO week/);
+    expect(() => parseWeek("last week")).toThrow(/YYYY-Www/);
+  });
+});
+
+const data: DigestData = {
+  weekStart: "2026-11-16",
+  isoWeek: "2026-W47",
+  articles: 1200,
+  prevArticles: 1000,
+  themes: [
+    {
+      theme: "kosovo",
+      label: "Kosovo",
+      country: "RS",
+      mentions: 60,
+      articles: 600,
+      prevMentions: 40,
+      prevArticles: 500,
+    },
+    {
+      theme: "kosovo",
+      label: "Kosovo",
+      country: "RU",
+      mentions: 12,
+      articles: 600,
+      prevMentions: 12,
+      prevArticles: 500,
+    },
+    {
+      theme: "kosovo",
+      label: "Kosovo",
+      country: "*",
+      mentions: 72,
+      articles: 1200,
+      prevMentions: 52,
+      prevArticles: 1000,
+    },
+    {
+      theme: "putin",
+      label: "Vladimir Putin",
+      country: "RU",
+      mentions: 90,
+      articles: 600,
+      prevMentions: 0,
+      prevArticles: 0,
+    },
+    {
+      theme: "putin",
+      label: "Vladimir Putin",
+      country: "*",
+      mentions: 90,
+      articles: 1200,
+      prevMentions: 0,
+      prevArticles: 0,
+    },
+  ],
+  aid: { russian_aid: 6, chinese_aid: 30, eu_aid: 12, articles: 600 },
+  prevAid: { russian_aid: 5, chinese_aid: 10, eu_aid: 12, articles: 500 },
+  latest: [
+    {
+      theme: "kosovo",
+      title: 'Priština <script>alert("x")</script> & Beograd',
+      url: "javascript:alert(1)",
+      outlet_name: "N1",
+      country: "RS",
+      lang: "sr",
+      published_at: new Date("2026-11-20T10:00:00Z"),
+    },
+    {
+      theme: "putin",
+      title: "Путин провел переговоры",
+      url: "https://example.ru/a?b=1&c=2",
+      outlet_name: "RIA",
+      country: "RU",
+      lang: "ru",
+      published_at: new Date("2026-11-19T10:00:00Z"),
+    },
+  ],
+  pairs: [{ theme_a: "kosovo", theme_b: "putin", articles: 7 }],
+};
+const to = { email: "analyst@example.org", themes: null, unsubscribeToken: "tok123" };
+
+describe("composeDigest", () => {
+  const mail = composeDigest(data, to);
+  it("names the week in the subject", () => {
+    expect(mail.subject).toBe("Vesti weekly digest 2026-W47 (16 Nov – 22 Nov 2026)");
+  });
+  it("gives the aid attention of Serbian outlets with shares and the change from the week before", () => {
+    expect(mail.text).toMatch(/Chinese aid\s+30\s+5\.0%\s+\(previous week 10; \+3\.0 pts\)/);
+    expect(mail.text).toMatch(/EU aid\s+12\s+2\.0%\s+\(previous week 12; −0\.4 pts\)/);
+    expect(mail.text).toContain("of 600 articles published by Serbian outlets");
+  });
+  it("lists themes by outlet country, most mentioned first, with shares", () => {
+    const kosovo = mail.text.split("\n").find((l) => l.trim().startsWith("Kosovo"))!;
+    expect(kosovo).toMatch(/60 10\.0% \+2\.0 pts\s+12 2\.0% −0\.4 pts\s+72 6\.0% \+0\.8 pts/);
+    expect(mail.text.indexOf("Vladimir Putin")).toBeLessThan(mail.text.indexOf("  Kosovo "));
+    expect(mail.text).toMatch(/Vladimir Putin\s+–\s+90 15\.0% new/);
+    expect(mail.text).toContain("Kosovo + Vladimir Putin: 7 articles");
+  });
+  it("escapes feed text in the HTML part and links only http(s) URLs", () => {
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).toContain("&#60;script&#62;");
+    expect(mail.html).not.toContain('href="javascript:');
+    expect(mail.html).toContain('href="https://example.ru/a?b=1&#38;c=2"');
+    expect(mail.text).toContain("Путин провел переговоры (RIA, 2026-11-19)");
+  });
+  it("tells the reader how to unsubscribe", () => {
+    expect(mail.text).toContain('"unsubscribe tok123"');
+    expect(mail.html).toContain("unsubscribe tok123");
+  });
+  it("shows only the themes a subscriber follows", () => {
+    const only = composeDigest(data, { ...to, themes: ["kosovo"] });
+    expect(only.text).toContain("Kosovo");
+    expect(only.text).not.toContain("Путин провел");
+    expect(only.text.split("\n").some((l) => l.trim().startsWith("Vladimir Putin"))).toBe(false);
+  });
+  it("says so when Serbian outlets published nothing", () => {
+    expect(composeDigest({ ...data, aid: null }, to).text).toContain(
+      "Serbian outlets published nothing this week.",
+    );
+  });
+});
