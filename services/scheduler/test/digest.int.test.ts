@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { parseConfig } from "@vesti/config";
 import { addSubscriber, seedDemo } from "@vesti/db";
 import { createRedis, DIGEST_SCHEDULER_ID } from "@vesti/queue";
 import { createServiceContext, type ServiceContext } from "@vesti/runtime";
 import { QueueEvents } from "bullmq";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../packages/db/test-support/test-database";
+import { startTestSmtpServer, type TestSmtpServer } from "../../../packages/digest/test-support/smtp-server";
 import { startScheduler } from "../src/index";
 
 // The scheduler's digest wiring: the cron job scheduler it upserts, and a digest job run by its worker
@@ -16,24 +15,11 @@ import { startScheduler } from "../src/index";
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `vesti-test-${randomBytes(4).toString("hex")}`;
 let t: TestDatabase;
-let smtp: SMTPServer;
+let smtp: TestSmtpServer;
 let ctx: ServiceContext;
-const recipients: string[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on("end", () => {
-        recipients.push(...session.envelope.rcptTo.map((r) => r.address));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+  smtp = await startTestSmtpServer();
   t = await createTestDatabase();
   await seedDemo(t.db, { from: "2026-11-16", to: "2026-11-22", perDay: 5 });
   await addSubscriber(t.db, { email: "reader@example.org" });
@@ -43,7 +29,7 @@ beforeAll(async () => {
       DATABASE_URL: t.url,
       REDIS_URL,
       QUEUE_PREFIX: prefix,
-      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      SMTP_URL: smtp.url,
       DIGEST_CRON: "30 6 * * 1",
       DIGEST_TIME_ZONE: "Europe/Moscow",
       SCHEDULER_TICK_SECONDS: "3600",
@@ -57,7 +43,7 @@ afterAll(async () => {
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp?.close();
   await t?.destroy();
 });
 
@@ -82,7 +68,7 @@ describe("the scheduler's weekly digest", () => {
         sent: 0,
         skipped: "everyone has it",
       });
-      expect(recipients).toEqual(["reader@example.org"]);
+      expect(smtp.received.map((m) => m.to)).toEqual([["reader@example.org"]]);
     } finally {
       await events.close();
     }
