@@ -47,12 +47,12 @@ export function digestMessageId(weekStart: string, subscriberId: number, from: s
  * retried for those subscribers only.
  */
 export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Promise<DigestRun> {
-  const { db, logger } = deps;
-  return db.connection().execute(async (conn) => {
+  const { logger } = deps;
+  // One connection for the whole run: the advisory lock is held by the session, and a pool of one
+  // (DATABASE_POOL_SIZE=1) must not wait on itself.
+  return deps.db.connection().execute(async (db) => {
     const key = `vesti-digest:${weekStart}`;
-    const lock = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`.execute(
-      conn,
-    );
+    const lock = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext(${key})) AS ok`.execute(db);
     if (!lock.rows[0]?.ok) return { weekStart, sent: 0, skipped: "another run holds the week", failed: [] };
     try {
       const pending = await pendingDigestSubscribers(db, weekStart);
@@ -106,7 +106,7 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
         );
       return run;
     } finally {
-      await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(conn);
+      await sql`SELECT pg_advisory_unlock(hashtext(${key}))`.execute(db);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { addSubscriber, seedDemo, unsubscribe } from "@vesti/db";
+import { addSubscriber, createDb, seedDemo, unsubscribe } from "@vesti/db";
 import { createLogger } from "@vesti/runtime";
 import { sql } from "kysely";
 import { type ParsedMail, simpleParser } from "mailparser";
@@ -98,6 +98,16 @@ describe("sendWeeklyDigest", () => {
     const week = (await receivedNow()).slice(before);
     expect(week).toHaveLength(3);
     expect(new Set(week.map((m) => m.messageId)).size).toBe(3);
+  });
+
+  it("works with a pool of one connection (the lock's connection does all the work)", async () => {
+    const one = createDb(t.url, { poolSize: 1 });
+    try {
+      await addSubscriber(one, { email: "late@example.org" });
+      expect(await sendWeeklyDigest({ ...deps, db: one }, "2026-11-16")).toMatchObject({ sent: 1 });
+    } finally {
+      await one.destroy();
+    }
   });
 
   it("does not send a week without articles", async () => {

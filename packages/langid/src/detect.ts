@@ -371,9 +371,8 @@ const LEX_UNKNOWN = Math.log((1 - LEX_COVER) / (1 - LEX_OVERLAP));
 /**
  * Per candidate, the log-likelihood ratio of its dictionary knowing (or not knowing) each word, against
  * the word being from some other language: +1.1 nats per known word, -2.2 per unknown one (half that
- * for words of two or three letters). A word every
- * candidate knows moves nothing; a word none knows (a name, a typo, slang) is left out rather than held
- * against all of them. Each language is judged by its own dictionary only: the dictionaries' answers are
+ * for words of two or three letters). A word every candidate knows moves nothing; a word none knows (a
+ * name, a typo, slang) is left out rather than held against all of them. Each language is judged by its own dictionary only: the dictionaries' answers are
  * strongly correlated (a word Serbian knows, Macedonian usually knows too), so multiplying them all in
  * would count the same evidence several times.
  */

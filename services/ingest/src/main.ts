@@ -1,4 +1,3 @@
-import { preloadLexicons } from "@vesti/langid";
 import { createServiceContext, startContextOpsServer } from "@vesti/runtime";
 import { startIngestWorkers } from "./workers";
 
@@ -6,8 +5,6 @@ import { startIngestWorkers } from "./workers";
 const ctx = createServiceContext("ingest");
 ctx.shutdown.listen();
 try {
-  // Language ID's dictionaries take about a second to load: before the first job, not during it.
-  preloadLexicons();
   await startIngestWorkers(ctx);
   await startContextOpsServer(ctx);
 } catch (error) {

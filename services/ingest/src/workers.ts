@@ -1,4 +1,5 @@
 import { activateTaxonomyVersion } from "@vesti/db";
+import { preloadLexicons } from "@vesti/langid";
 import { createQueue, parsePayload, QueueName, RETAG_JOB_ID } from "@vesti/queue";
 import type { ServiceContext } from "@vesti/runtime";
 import { defaultTaxonomy, type Taxonomy } from "@vesti/themes";
@@ -20,6 +21,8 @@ export interface IngestOptions {
 export async function startIngestWorkers(ctx: ServiceContext, options: IngestOptions = {}) {
   const { config, logger, metrics } = ctx;
   const taxonomy = options.taxonomy ?? defaultTaxonomy();
+  // Language ID's dictionaries take about a second to load: before the first job, not inside it.
+  preloadLexicons();
   const hostGate = new HostGate(ctx.redis, {
     prefix: `${config.QUEUE_PREFIX}:politeness`,
     spacingMs: config.HOST_MIN_SPACING_MS,
