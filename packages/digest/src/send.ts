@@ -21,7 +21,16 @@ export interface DigestRun {
   failed: { email: string; error: string }[];
 }
 
-export class DigestDeliveryError extends Error {}
+/** Some subscribers were not sent the digest; `run` says who (the job is retried for them). */
+export class DigestDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly run: DigestRun,
+  ) {
+    super(message);
+    this.name = "DigestDeliveryError";
+  }
+}
 
 /** An SMTP transport from SMTP_URL (smtp://host:port, smtps://user:pass@host:465). */
 export function createMailTransport(url: string): Transporter {
@@ -103,6 +112,7 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
             .map((f) => `${f.email}: ${f.error}`)
             .join("; ")
             .slice(0, 500)})`,
+          run,
         );
       return run;
     } finally {

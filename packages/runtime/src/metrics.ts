@@ -43,6 +43,12 @@ export function createMetrics(service: string) {
       labelNames: ["kind"] as const,
       registers: [registry],
     }),
+    digestMessages: new Counter({
+      name: "vesti_digest_messages_total",
+      help: "Weekly digest messages by outcome (sent: accepted by the SMTP server; failed)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: "vesti_job_duration_seconds",
       help: "Job processing time",

@@ -1,5 +1,5 @@
 import { pruneFetchLog } from "@vesti/db";
-import { createMailTransport } from "@vesti/digest";
+import { createMailTransport, DigestDeliveryError, type DigestRun } from "@vesti/digest";
 import {
   createQueue,
   DIGEST_SCHEDULER_ID,
@@ -55,12 +55,22 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
   const digestWorker = new Worker(
     QueueName.Digest,
     async (job) => {
-      const run = await processSendDigest(
-        { db: ctx.db, transport, from: config.DIGEST_FROM, logger: logger.child({ jobId: job.id }) },
-        parsePayload(QueueName.Digest, job.data),
-        new Date(),
-      );
-      return run;
+      const count = (run: DigestRun) => {
+        ctx.metrics.digestMessages.inc({ outcome: "sent" }, run.sent);
+        ctx.metrics.digestMessages.inc({ outcome: "failed" }, run.failed.length);
+      };
+      try {
+        const run = await processSendDigest(
+          { db: ctx.db, transport, from: config.DIGEST_FROM, logger: logger.child({ jobId: job.id }) },
+          parsePayload(QueueName.Digest, job.data),
+          new Date(),
+        );
+        count(run);
+        return run;
+      } catch (error) {
+        if (error instanceof DigestDeliveryError) count(error.run);
+        throw error;
+      }
     },
     { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
   );

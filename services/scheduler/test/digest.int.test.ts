@@ -69,6 +69,8 @@ describe("the scheduler's weekly digest", () => {
         skipped: "everyone has it",
       });
       expect(smtp.received.map((m) => m.to)).toEqual([["reader@example.org"]]);
+      const counted = (await ctx.metrics.digestMessages.get()).values;
+      expect(counted.find((v) => v.labels.outcome === "sent")?.value).toBe(1);
     } finally {
       await events.close();
     }
