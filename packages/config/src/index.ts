@@ -71,6 +71,11 @@ export const settings = {
   ),
   HTTP_HOST: setting(z.string().min(1), "0.0.0.0", "Interface the /healthz and /metrics endpoint binds to."),
   SOURCES_FILE: setting(z.string().min(1), undefined, "Sources YAML synced into the database."),
+  OPS_BOARD_AUTH: setting(
+    z.string().regex(/^[^:]+:.+$/, "user:password"),
+    undefined,
+    "user:password for the Bull Board at /queues (HTTP basic auth); unset, the board asks for no login.",
+  ),
   SCHEDULER_TICK_SECONDS: setting(
     int(1, 3600),
     "60",

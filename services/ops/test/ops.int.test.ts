@@ -62,3 +62,41 @@ describe("the ops endpoints", () => {
     expect(body.failures.map((f) => f.check)).toEqual(["postgres"]);
   });
 });
+
+describe("the board's login", () => {
+  let guarded: ServiceContext;
+  let guardedServer: OpsServer;
+  let url: string;
+  beforeAll(async () => {
+    guarded = createServiceContext(
+      "ops-auth-test",
+      parseConfig({
+        DATABASE_URL: t.url,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+        QUEUE_PREFIX: `vesti-ops-test-${process.pid}`,
+        HTTP_PORT: "0",
+        HTTP_HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+        OPS_BOARD_AUTH: "admin:s3cret:with-colon",
+      }),
+    );
+    guardedServer = await startContextOpsServer(guarded, { fallback: createBoardApp(guarded) });
+    url = `http://127.0.0.1:${guardedServer.port}`;
+  });
+  afterAll(() => guarded.shutdown.shutdown("test done"));
+  const basic = (s: string) => ({ authorization: `Basic ${Buffer.from(s).toString("base64")}` });
+
+  it("asks for the password when OPS_BOARD_AUTH is set", async () => {
+    const res = await fetch(`${url}/queues`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toMatch(/^Basic /);
+    expect((await fetch(`${url}/queues`, { headers: basic("admin:wrong") })).status).toBe(401);
+    const ok = await fetch(`${url}/queues`, { headers: basic("admin:s3cret:with-colon") });
+    expect(ok.status).toBe(200);
+  });
+
+  it("keeps /healthz and /metrics open for probes and Prometheus", async () => {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+});
