@@ -38,16 +38,17 @@ function makeItems(n: number): LangInput[] {
   return items;
 }
 
-// Headlines without distinctive letters: the dictionaries decide these, so they are the slow case.
+// Headlines without distinctive letters (no ј љ њ, ы э, ъ, і ў, ќ ѓ): the dictionaries decide these, so
+// they are the slow case.
 const HEADLINES = [
-  "Влада најавила нове мере за пољопривреднике",
-  "Путин провел переговоры с президентом Сербии",
-  "Правителството обсъди новия закон за бюджета",
-  "Москва готова продолжить диалог с Белградом",
-  "Протест против поскупљења струје у центру града",
-  "Министр рассказал о планах на следующий год",
-  "Премиерът обеща по-високи заплати за учителите",
-  "Вакцины из Китая прибыли в Белград",
+  "Протест у центру града",
+  "Снег пада у Београду",
+  "Президент посетил Белград",
+  "Министр рассказал о планах",
+  "Намалиха цените на тока",
+  "Хлапета счупиха прозореца",
+  "Владата го усвои законот",
+  "Премиерот одговори на новинарите",
 ];
 
 function timeIt(label: string, list: readonly LangInput[], cold: boolean): void {
