@@ -1,4 +1,4 @@
-import { addSubscriber, createDb, seedDemo, unsubscribe } from "@vesti/db";
+import { addSubscriber, createDb, loadDigestData, seedDemo, unsubscribe } from "@vesti/db";
 import { createLogger } from "@vesti/runtime";
 import { sql } from "kysely";
 import { type ParsedMail, simpleParser } from "mailparser";
@@ -86,6 +86,28 @@ describe("sendWeeklyDigest", () => {
     const kosovo = (await receivedNow()).find((m) => to(m) === "kosovo@example.org")!;
     expect(kosovo.text).toMatch(/^\s+Kosovo\s+\d+/m);
     expect(kosovo.text).not.toMatch(/^\s+Putin\s+\d+/m);
+  });
+
+  it("takes each theme's numbers per country, for all countries and for the week before from theme_weekly", async () => {
+    const data = await loadDigestData(t.db, "2026-11-16");
+    const sums = await sql<{ week_start: string; country: string; mentions: number; articles: number }>`
+      SELECT week_start, coalesce(country, '*') AS country, sum(mentions)::int8 AS mentions, sum(articles)::int8 AS articles
+      FROM analytics.theme_weekly WHERE theme = 'kosovo' AND week_start IN ('2026-11-16', '2026-11-09')
+      GROUP BY GROUPING SETS ((week_start, country), (week_start))`.execute(t.db);
+    const want = (week: string, country: string) =>
+      sums.rows.find((r) => r.week_start === week && r.country === country);
+    for (const country of ["RS", "RU", "*"]) {
+      const row = data.themes.find((r) => r.theme === "kosovo" && r.country === country)!;
+      expect(row).toMatchObject({
+        mentions: want("2026-11-16", country)!.mentions,
+        articles: want("2026-11-16", country)!.articles,
+        prevMentions: want("2026-11-09", country)!.mentions,
+        prevArticles: want("2026-11-09", country)!.articles,
+      });
+    }
+    expect(data.themes.find((r) => r.theme === "kosovo" && r.country === "*")!.articles).toBe(data.articles);
+    expect(data.latest.filter((a) => a.theme === "kosovo").length).toBe(3);
+    expect(data.latest.every((a) => a.published_at >= new Date("2026-11-16T00:00:00Z"))).toBe(true);
   });
 
   it("two runs of one week at once send each subscriber one message", async () => {
