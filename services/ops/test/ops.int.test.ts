@@ -14,10 +14,10 @@ let ctx: ServiceContext;
 let server: OpsServer;
 let base: string;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  ctx = createServiceContext(
-    "ops-test",
+/** A service context on the test database, with the ops server on a free loopback port. */
+const opsContext = (name: string, env: Record<string, string> = {}) =>
+  createServiceContext(
+    name,
     parseConfig({
       DATABASE_URL: t.url,
       REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -25,8 +25,13 @@ beforeAll(async () => {
       HTTP_PORT: "0",
       HTTP_HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
+      ...env,
     }),
   );
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ctx = opsContext("ops-test");
   server = await startContextOpsServer(ctx, { fallback: createBoardApp(ctx) });
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -68,18 +73,7 @@ describe("the board's login", () => {
   let guardedServer: OpsServer;
   let url: string;
   beforeAll(async () => {
-    guarded = createServiceContext(
-      "ops-auth-test",
-      parseConfig({
-        DATABASE_URL: t.url,
-        REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
-        QUEUE_PREFIX: `vesti-ops-test-${process.pid}`,
-        HTTP_PORT: "0",
-        HTTP_HOST: "127.0.0.1",
-        LOG_LEVEL: "silent",
-        OPS_BOARD_AUTH: "admin:s3cret:with-colon",
-      }),
-    );
+    guarded = opsContext("ops-auth-test", { OPS_BOARD_AUTH: "admin:s3cret:with-colon" });
     guardedServer = await startContextOpsServer(guarded, { fallback: createBoardApp(guarded) });
     url = `http://127.0.0.1:${guardedServer.port}`;
   });
