@@ -17,12 +17,13 @@ const ALPHABETS: Record<CyrLang, string> = {
   sr: "абвгдђежзијклљмнњопрстћуфхцчџш",
 };
 
-const BIT: Record<CyrLang, number> = { ru: 1, uk: 2, be: 4, bg: 8, mk: 16, sr: 32 };
+/** One bit per language: the alphabet table below and the dictionaries' answers (lexicon.ts) use them. */
+export const LANG_BIT: Record<CyrLang, number> = { ru: 1, uk: 2, be: 4, bg: 8, mk: 16, sr: 32 };
 
 // Bitmask per code point U+0400..U+04FF: which languages use the letter.
 const CYR_TABLE = new Uint8Array(0x100);
 for (const lang of CYR_LANGS) {
-  for (const ch of ALPHABETS[lang]) CYR_TABLE[ch.charCodeAt(0) - 0x400]! |= BIT[lang];
+  for (const ch of ALPHABETS[lang]) CYR_TABLE[ch.charCodeAt(0) - 0x400]! |= LANG_BIT[lang];
 }
 
 /** Per language, how many letters of `letters` (lowercase Cyrillic code points) it does not use. */

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { CyrLang } from "./alphabets";
+import { CYR_LANGS, type CyrLang, LANG_BIT } from "./alphabets";
 
 interface SuffixRule {
   /** The rule's flag, in the form it takes inside a stem's flag string (",12," for numeric flags). */
@@ -42,8 +42,6 @@ interface Dictionary {
   prefixes: PrefixRule[];
 }
 
-export const LEXICON_LANGS: readonly CyrLang[] = ["ru", "uk", "be", "bg", "mk", "sr"];
-
 /** Lowercase, ё as е (Russian writes both), one apostrophe. */
 export function normalizeWord(word: string): string {
   return word.toLowerCase().replace(/ё/g, "е").replace(/[’ʼ`]/g, "'");
@@ -51,15 +49,15 @@ export function normalizeWord(word: string): string {
 
 export function parseDictionary(aff: string, dic: string): Dictionary {
   let numericFlags = false;
-  let longFlags = false;
   const groups = new Map<string, Map<string, SuffixGroup>>();
   let maxAdd = 0;
   const prefixes: PrefixRule[] = [];
   for (const line of aff.split(/\r?\n/)) {
     const p = line.trim().split(/\s+/);
     if (p[0] === "FLAG") {
+      // Our six use one-character flags or numbers; two-character flags would be misread.
+      if (p[1] !== "num" && p[1] !== "UTF-8") throw new Error(`FLAG ${p[1]} dictionaries are not supported`);
       numericFlags = p[1] === "num";
-      longFlags = p[1] === "long";
     }
     if ((p[0] !== "SFX" && p[0] !== "PFX") || p.length < 5) continue;
     const [kind, flag0, strip0, add0, cond] = p as [string, string, string, string, string];
@@ -100,7 +98,6 @@ export function parseDictionary(aff: string, dic: string): Dictionary {
     const word = normalizeWord(slash < 0 ? entry : entry.slice(0, slash));
     let flags = slash < 0 ? "" : entry.slice(slash + 1);
     if (numericFlags) flags = `,${flags},`;
-    else if (longFlags) flags = flags.replace(/(..)/g, "$1 ");
     const prev = stems.get(word);
     stems.set(word, prev === undefined ? flags : prev + flags);
   }
@@ -155,7 +152,7 @@ function loadDictionaries(): Record<CyrLang, Dictionary> {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
   const out = {} as Record<CyrLang, Dictionary>;
-  for (const lang of LEXICON_LANGS) {
+  for (const lang of CYR_LANGS) {
     // The packages export only their loader (async, or callback-style); the files sit beside it.
     const dir = dirname(require.resolve(PACKAGES[lang]));
     out[lang] = parseDictionary(
@@ -172,12 +169,10 @@ export function preloadLexicons(): void {
   loadDictionaries();
 }
 
-const BIT: Record<CyrLang, number> = { ru: 1, uk: 2, be: 4, bg: 8, mk: 16, sr: 32 };
-
 /** Bitmask of languages, as used by lexiconMask. */
 export function langMask(langs: readonly CyrLang[]): number {
   let m = 0;
-  for (const l of langs) m |= BIT[l];
+  for (const l of langs) m |= LANG_BIT[l];
   return m;
 }
 
@@ -193,8 +188,7 @@ export function clearLexiconCache(): void {
 }
 
 /**
- * Bitmask (ru 1, uk 2, be 4, bg 8, mk 16, sr 32) of the dictionaries among `want` (a mask of the same
- * kind) that know the word. Only the wanted dictionaries are consulted.
+ * Bitmask (LANG_BIT) of the dictionaries among `want` (a mask of the same kind) that know the word. Only the wanted dictionaries are consulted.
  */
 export function lexiconMask(word: string, want = 0x3f): number {
   const w = normalizeWord(word);
@@ -204,8 +198,8 @@ export function lexiconMask(word: string, want = 0x3f): number {
   const todo = want & ~checked;
   if (todo !== 0) {
     const dicts = loadDictionaries();
-    for (const lang of LEXICON_LANGS) {
-      if (todo & BIT[lang] && isKnown(dicts[lang], w)) known |= BIT[lang];
+    for (const lang of CYR_LANGS) {
+      if (todo & LANG_BIT[lang] && isKnown(dicts[lang], w)) known |= LANG_BIT[lang];
     }
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(w, ((checked | todo) << 6) | known);
@@ -214,5 +208,5 @@ export function lexiconMask(word: string, want = 0x3f): number {
 }
 
 export function knows(mask: number, lang: CyrLang): boolean {
-  return (mask & BIT[lang]) !== 0;
+  return (mask & LANG_BIT[lang]) !== 0;
 }
