@@ -167,6 +167,19 @@ const MDY_NAMED =
 // DD.MM.YYYY[.] [HH:MM[:SS]] (Serbian and Russian numeric)
 const DMY_NUM = /^(\d{1,2})[./](\d{1,2})[./](\d{4})\.?(?:,?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(.*)$/;
 
+/** build() for a match of one of the patterns above: groups 4, 5 and 6 are the (optional) time of day. */
+function buildFromMatch(
+  y: number,
+  mo: number,
+  d: number,
+  m: RegExpExecArray,
+  ms: number,
+  zone: string | undefined,
+  timeZone: string,
+): Date | null {
+  return build(y, mo, d, +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms, parseZone(zone), timeZone);
+}
+
 /**
  * Parses a feed date. Returns null when the string is not a date we can trust.
  * `timeZone` (IANA) is used only when the string carries no zone.
@@ -179,66 +192,20 @@ export function parseFeedDate(raw: string | null | undefined, timeZone: string):
   let m = ISO.exec(s);
   if (m) {
     const frac = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-    return build(
-      +m[1]!,
-      +m[2]!,
-      +m[3]!,
-      +(m[4] ?? 0),
-      +(m[5] ?? 0),
-      +(m[6] ?? 0),
-      Math.floor(frac),
-      parseZone(m[8]),
-      timeZone,
-    );
+    return buildFromMatch(+m[1]!, +m[2]!, +m[3]!, m, Math.floor(frac), m[8], timeZone);
   }
   m = DMY_NAMED.exec(s);
   if (m) {
     const mo = MONTHS[m[2]!.toLowerCase()];
-    if (mo) {
-      return build(
-        +m[3]!,
-        mo,
-        +m[1]!,
-        +(m[4] ?? 0),
-        +(m[5] ?? 0),
-        +(m[6] ?? 0),
-        0,
-        parseZone(m[7]),
-        timeZone,
-      );
-    }
+    if (mo) return buildFromMatch(+m[3]!, mo, +m[1]!, m, 0, m[7], timeZone);
   }
   m = MDY_NAMED.exec(s);
   if (m) {
     const mo = MONTHS[m[1]!.toLowerCase()];
-    if (mo) {
-      return build(
-        +m[3]!,
-        mo,
-        +m[2]!,
-        +(m[4] ?? 0),
-        +(m[5] ?? 0),
-        +(m[6] ?? 0),
-        0,
-        parseZone(m[7]),
-        timeZone,
-      );
-    }
+    if (mo) return buildFromMatch(+m[3]!, mo, +m[2]!, m, 0, m[7], timeZone);
   }
   m = DMY_NUM.exec(s);
-  if (m) {
-    return build(
-      +m[3]!,
-      +m[2]!,
-      +m[1]!,
-      +(m[4] ?? 0),
-      +(m[5] ?? 0),
-      +(m[6] ?? 0),
-      0,
-      parseZone(m[7]),
-      timeZone,
-    );
-  }
+  if (m) return buildFromMatch(+m[3]!, +m[2]!, +m[1]!, m, 0, m[7], timeZone);
   if (/^\d{9,13}$/.test(s)) {
     // Unix timestamps (seconds or milliseconds) appear in a few CMS feeds.
     const n = Number(s);
