@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { type PreparedArticle, storeArticles } from "./repositories/articles";
+import { makeTaxonomyCurrent, withTaxonomyLock } from "./repositories/taxonomy";
 import type { Database } from "./schema";
 
 // Synthetic demo data for trying the analytics views (docs/sql.md) without running ingest for months.
@@ -399,20 +400,9 @@ export async function seedDemo(db: Kysely<Database>, options: DemoSeedOptions): 
 
 /** The current taxonomy version; marks "demo" current when no version is (as the brief of the views asks). */
 async function ensureTaxonomyVersion(db: Kysely<Database>): Promise<string> {
-  return db.transaction().execute(async (trx) => {
-    // The same lock activateTaxonomyVersion takes.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended('vesti:taxonomy', 0))`.execute(trx);
-    const current = await trx
-      .selectFrom("taxonomy_versions")
-      .select("version")
-      .where("is_current", "=", true)
-      .executeTakeFirst();
-    if (current) return current.version;
-    await trx
-      .insertInto("taxonomy_versions")
-      .values({ version: "demo", is_current: true })
-      .onConflict((oc) => oc.column("version").doUpdateSet({ is_current: true }))
-      .execute();
+  return withTaxonomyLock(db, async (trx, current) => {
+    if (current) return current;
+    await makeTaxonomyCurrent(trx, "demo");
     return "demo";
   });
 }

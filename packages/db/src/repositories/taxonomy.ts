@@ -1,6 +1,39 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
 import { applyThemeChanges, type CountedArticle } from "./counts";
+
+/**
+ * Runs `fn` in a transaction that holds the taxonomy lock (so workers starting at once agree on one
+ * current version), with the current version as it is under the lock.
+ */
+export async function withTaxonomyLock<T>(
+  db: Kysely<Database>,
+  fn: (trx: Transaction<Database>, current: string | undefined) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended('vesti:taxonomy', 0))`.execute(trx);
+    const current = await trx
+      .selectFrom("taxonomy_versions")
+      .select("version")
+      .where("is_current", "=", true)
+      .executeTakeFirst();
+    return fn(trx, current?.version);
+  });
+}
+
+/** Makes `version` the one current version (inside withTaxonomyLock). */
+export async function makeTaxonomyCurrent(trx: Transaction<Database>, version: string): Promise<void> {
+  await trx
+    .updateTable("taxonomy_versions")
+    .set({ is_current: false })
+    .where("is_current", "=", true)
+    .execute();
+  await trx
+    .insertInto("taxonomy_versions")
+    .values({ version, is_current: true })
+    .onConflict((oc) => oc.column("version").doUpdateSet({ is_current: true }))
+    .execute();
+}
 
 /**
  * Records a taxonomy version and makes it the current one. Returns whether stored articles carry another
@@ -10,26 +43,9 @@ export async function activateTaxonomyVersion(
   db: Kysely<Database>,
   version: string,
 ): Promise<{ changed: boolean; staleArticles: boolean }> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended('vesti:taxonomy', 0))`.execute(trx);
-    const current = await trx
-      .selectFrom("taxonomy_versions")
-      .select("version")
-      .where("is_current", "=", true)
-      .executeTakeFirst();
-    const changed = current?.version !== version;
-    if (changed) {
-      await trx
-        .updateTable("taxonomy_versions")
-        .set({ is_current: false })
-        .where("is_current", "=", true)
-        .execute();
-      await trx
-        .insertInto("taxonomy_versions")
-        .values({ version, is_current: true })
-        .onConflict((oc) => oc.column("version").doUpdateSet({ is_current: true }))
-        .execute();
-    }
+  return withTaxonomyLock(db, async (trx, current) => {
+    const changed = current !== version;
+    if (changed) await makeTaxonomyCurrent(trx, version);
     const stale = await trx
       .selectFrom("articles")
       .select("id")
