@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Database, type SourceOutlet, syncSources } from "@vesti/db";
+import { type Database, type SourceOutlet, syncSources, type ThemeDailyView } from "@vesti/db";
 import { type Kysely, sql } from "kysely";
 import { type Corpus, type ExpectedCounts, rssFor } from "./corpus";
 import { type FeedServer, startFeedServer } from "./feed-server";
@@ -81,14 +81,9 @@ export async function allFeedsFetched(db: Kysely<Database>, exceptOutlet = ""): 
 /** The counts the database holds, in the same keyed shape as ExpectedCounts. */
 export async function storedCounts(db: Kysely<Database>): Promise<ExpectedCounts> {
   const totals = await db.selectFrom("article_daily_counts").selectAll().execute();
-  const themes = await sql<{
-    day: string;
-    theme: string;
-    lang: string;
-    country: string;
-    outlet: string;
-    mentions: number;
-  }>`
+  const themes = await sql<
+    Pick<ThemeDailyView, "day" | "theme" | "lang" | "country" | "outlet" | "mentions">
+  >`
     SELECT day::text AS day, theme, lang, country, outlet, mentions::int AS mentions
     FROM analytics.theme_daily WHERE mentions > 0`.execute(db);
   const articles = new Map(totals.map((r) => [`${r.day}|${r.lang}|${r.country}|${r.outlet_id}`, r.articles]));
