@@ -1,4 +1,5 @@
 import type { DigestAid, DigestData, DigestThemeCount } from "@vesti/db";
+import { isoWeekLabel } from "./week";
 
 // The weekly digest as an e-mail: a pure function of the week's numbers and the subscriber. Plain text
 // and HTML carry the same content; every string that comes from a feed (titles, URLs, outlet names) is
@@ -87,7 +88,7 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
   );
   const labelOf = (theme: string) => byTheme.get(theme)?.values().next().value?.label ?? theme;
   const range = weekRange(data.weekStart);
-  const subject = `Vesti weekly digest ${data.isoWeek} (${range})`;
+  const subject = `Vesti weekly digest ${isoWeekLabel(data.weekStart)} (${range})`;
 
   // ---- plain text
   const lines: string[] = [];

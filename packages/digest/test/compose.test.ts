@@ -30,7 +30,6 @@ describe("ISO weeks", () => {
 
 const data: DigestData = {
   weekStart: "2026-11-16",
-  isoWeek: "2026-W47",
   articles: 1200,
   prevArticles: 1000,
   themes: [

@@ -40,9 +40,8 @@ export interface DigestPair {
 }
 
 export interface DigestData {
-  /** Monday of the ISO week (YYYY-MM-DD) and its label (2026-W47). */
+  /** Monday of the ISO week (YYYY-MM-DD). */
   weekStart: string;
-  isoWeek: string;
   /** All articles stored for the week, and the week before. */
   articles: number;
   prevArticles: number;
@@ -137,12 +136,8 @@ export async function loadDigestData(
     WHERE week_start = ${week} GROUP BY theme_a, theme_b
     ORDER BY articles DESC, theme_a, theme_b LIMIT ${options.pairs ?? 5}`.execute(db);
 
-  const isoWeek = await sql<{ iso_week: string }>`SELECT to_char(${week}, 'IYYY-"W"IW') AS iso_week`.execute(
-    db,
-  );
   return {
     weekStart,
-    isoWeek: isoWeek.rows[0]!.iso_week,
     articles: total(weekStart),
     prevArticles: total(prevStart),
     themes: [...themes.values()],
