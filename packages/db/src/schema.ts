@@ -17,6 +17,14 @@ export interface OutletsTable {
   script: string | null;
   time_zone: string;
   home_url: string | null;
+  /** Who owns the outlet (docs/sources.md): state-ru, state-cn, public-service, private, ..., unknown. */
+  ownership: ColumnType<string, string | undefined, string>;
+  /** Editorial alignment (docs/sources.md): pro-government, independent, state-media, ..., unknown. */
+  alignment: ColumnType<string, string | undefined, string>;
+  /** Citation for the alignment label (Media Ownership Monitor Serbia, State Media Monitor, BIRN, ...). */
+  alignment_source: string | null;
+  /** Named groups of outlets (Media Cloud's collections), e.g. serbia-national, russian-state-in-serbian. */
+  collections: ColumnType<string[], string[] | undefined, string[]>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

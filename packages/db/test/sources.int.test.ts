@@ -57,6 +57,42 @@ describe("syncSources", () => {
     expect(back.feeds.changed.sort()).toEqual(["https://n1info.rs/english/feed/", "https://n1info.rs/feed/"]);
   });
 
+  it("keeps ownership, alignment and collections, and reports a change to them", async () => {
+    const labelled: SourceOutlet[] = [
+      {
+        ...base[0]!,
+        ownership: "state-ru",
+        alignment: "state-media",
+        alignmentSource: "State Media Monitor",
+        collections: ["russia-national", "russian-state"],
+      },
+      base[1]!,
+    ];
+    const first = await syncSources(t.db, labelled);
+    expect(first.outlets.changed).toEqual(["tass"]);
+    const row = await t.db
+      .selectFrom("outlets")
+      .select(["ownership", "alignment", "alignment_source", "collections"])
+      .where("id", "=", "tass")
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      ownership: "state-ru",
+      alignment: "state-media",
+      alignment_source: "State Media Monitor",
+      collections: ["russia-national", "russian-state"],
+    });
+    const n1 = await t.db
+      .selectFrom("outlets")
+      .select(["ownership", "collections"])
+      .where("id", "=", "n1")
+      .executeTakeFirstOrThrow();
+    expect(n1).toEqual({ ownership: "unknown", collections: [] });
+    // the same collections in another order are no change
+    const reordered = [{ ...labelled[0]!, collections: ["russian-state", "russia-national"] }, base[1]!];
+    expect((await syncSources(t.db, reordered)).outlets.changed).toEqual([]);
+    expect((await syncSources(t.db, base)).outlets.changed).toEqual(["tass"]);
+  });
+
   it("refuses a feed listed under two outlets", async () => {
     const dup = [base[0]!, { ...base[1]!, feeds: [{ url: "https://tass.ru/rss/v2.xml" }] }];
     await expect(syncSources(t.db, dup)).rejects.toThrow(/listed twice/);

@@ -14,6 +14,20 @@ export const FeedSourceSchema = z.strictObject({
   verified: z.boolean().default(false),
 });
 
+// Outlet metadata vocabularies, documented with the evidence behind each label in docs/sources.md.
+// "unknown" is the honest default: a label is given only with evidence, never guessed.
+export const OWNERSHIP = [
+  "state-ru",
+  "state-cn",
+  "state-rs",
+  "public-service",
+  "private",
+  "foreign-public",
+  "unknown",
+] as const;
+export const ALIGNMENT = ["pro-government", "independent", "state-media", "unknown"] as const;
+const slug = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "must be a lower-case slug" });
+
 export const OutletSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be a lower-case slug" }),
   name: z.string().min(1),
@@ -23,6 +37,11 @@ export const OutletSchema = z.strictObject({
   timeZone: z.string().refine(isValidTimeZone, { message: "must be an IANA time zone" }),
   homeUrl: httpUrl,
   note: z.string().optional(),
+  ownership: z.enum(OWNERSHIP).default("unknown"),
+  alignment: z.enum(ALIGNMENT).default("unknown"),
+  /** Citation for the alignment label; required unless the alignment is unknown (checked in parseSources). */
+  alignmentSource: z.string().min(3).optional(),
+  collections: z.array(slug).default([]),
   feeds: z.array(FeedSourceSchema).min(1),
 });
 
@@ -64,6 +83,10 @@ export function parseSources(yamlText: string): Outlet[] {
   const urls = new Map<string, string>();
   for (const o of outlets) {
     if (ids.has(o.id)) throw new SourcesError(`sources: duplicate outlet id "${o.id}"`);
+    if (o.alignment !== "unknown" && !o.alignmentSource)
+      throw new SourcesError(
+        `sources: outlet "${o.id}": alignment "${o.alignment}" needs an alignmentSource (a citation)`,
+      );
     ids.add(o.id);
     for (const f of o.feeds) {
       const other = urls.get(f.url);

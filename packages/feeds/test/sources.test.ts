@@ -33,6 +33,32 @@ describe("sources", () => {
       feeds: [{ url: "https://primer.rs/feed", verified: false }],
     });
   });
+  it("defaults outlet metadata to unknown and no collections", () => {
+    expect(parseSources(good)[0]).toMatchObject({
+      ownership: "unknown",
+      alignment: "unknown",
+      collections: [],
+    });
+  });
+  it("takes ownership, alignment with its source, and collections; refuses a label without evidence", () => {
+    const labelled = good.replace(
+      "    feeds:",
+      "    ownership: private\n    alignment: independent\n    alignmentSource: Media Ownership Monitor Serbia\n    collections: [serbia-national, independent-rs]\n    feeds:",
+    );
+    expect(parseSources(labelled)[0]).toMatchObject({
+      ownership: "private",
+      alignment: "independent",
+      alignmentSource: "Media Ownership Monitor Serbia",
+      collections: ["serbia-national", "independent-rs"],
+    });
+    expect(() =>
+      parseSources(labelled.replace("    alignmentSource: Media Ownership Monitor Serbia\n", "")),
+    ).toThrow(/primer.*needs an alignmentSource/);
+    expect(() => parseSources(labelled.replace("ownership: private", "ownership: oligarch"))).toThrow(
+      /\(primer\)\.ownership/,
+    );
+    expect(() => parseSources(labelled.replace("independent-rs", "Independent RS"))).toThrow(/collections/);
+  });
   it("names the bad entry", () => {
     expect(() => parseSources(good.replace("Europe/Belgrade", "Mars/Olympus"))).toThrow(
       /outlets\[0\] \(primer\)\.timeZone/,

@@ -20,6 +20,10 @@ export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
     script: SCRIPT[o.script],
     timeZone: o.timeZone,
     homeUrl: o.homeUrl,
+    ownership: o.ownership,
+    alignment: o.alignment,
+    alignmentSource: o.alignmentSource ?? null,
+    collections: o.collections,
     feeds: o.feeds.map((f) => ({
       url: f.url,
       language: f.language ?? null,

@@ -16,6 +16,10 @@ export interface SourceOutlet {
   script?: string | null;
   timeZone: string;
   homeUrl?: string | null;
+  ownership?: string;
+  alignment?: string;
+  alignmentSource?: string | null;
+  collections?: readonly string[];
   feeds: SourceFeed[];
 }
 
@@ -63,6 +67,10 @@ export async function syncSources(
         script: o.script ?? null,
         time_zone: o.timeZone,
         home_url: o.homeUrl ?? null,
+        ownership: o.ownership ?? "unknown",
+        alignment: o.alignment ?? "unknown",
+        alignment_source: o.alignmentSource ?? null,
+        collections: [...(o.collections ?? [])].sort(),
         active: true,
       };
       const old = existingOutlets.get(o.id);
@@ -76,6 +84,10 @@ export async function syncSources(
         old.script !== row.script ||
         old.time_zone !== row.time_zone ||
         old.home_url !== row.home_url ||
+        old.ownership !== row.ownership ||
+        old.alignment !== row.alignment ||
+        old.alignment_source !== row.alignment_source ||
+        [...old.collections].sort().join(",") !== row.collections.join(",") ||
         !old.active
       ) {
         await trx
