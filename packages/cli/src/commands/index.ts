@@ -7,6 +7,7 @@ import { registerFeedCommands } from "./feeds";
 import { registerRetagCommands } from "./retag";
 import { registerRunCommands } from "./run";
 import { registerSourcesCommands } from "./sources";
+import { registerSqlCommands } from "./sql";
 import { registerTrendCommands } from "./trends";
 
 // Each area registers its own sub-commands; keep one line per area.
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerClassifyCommands(program);
   registerRetagCommands(program);
   registerDigestCommands(program);
+  registerSqlCommands(program);
 }

@@ -1,7 +1,7 @@
-import { loadConfig } from "@vesti/config";
-import { createDb, queryTrends, type TrendQuery, type TrendRow } from "@vesti/db";
+import { queryTrends, type TrendQuery, type TrendRow } from "@vesti/db";
 import { THEME_IDS } from "@vesti/themes";
 import { type Command, Option } from "commander";
+import { withDb } from "./with-db";
 
 /** The command's options: the query's fields plus the output format. */
 interface TrendOptions extends TrendQuery {
@@ -28,8 +28,7 @@ export function registerTrendCommands(program: Command): void {
     .action(async (options: TrendOptions) => {
       if (!(THEME_IDS as readonly string[]).includes(options.theme))
         throw new Error(`unknown theme "${options.theme}"; use one of: ${THEME_IDS.join(", ")}`);
-      const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
-      try {
+      await withDb(async (db) => {
         const { format: _format, ...query } = options;
         const rows = await queryTrends(db, {
           ...query,
@@ -38,9 +37,7 @@ export function registerTrendCommands(program: Command): void {
         });
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");
-      } finally {
-        await db.destroy();
-      }
+      });
     });
 }
 
