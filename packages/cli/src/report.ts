@@ -93,8 +93,9 @@ export async function themeTrendLines(
       .reverse()
       .map((w) => byWeek.get(w))
       .find((r) => r !== undefined);
+    const current = last?.period === weekStart(until) ? " (so far)" : "";
     const latest = last
-      ? `${((last.share ?? 0) * 100).toFixed(1).padStart(5)}% in the week of ${last.period} (${last.mentions} of ${last.articles} articles)`
+      ? `${((last.share ?? 0) * 100).toFixed(1).padStart(5)}% in the week of ${last.period}${current} (${last.mentions} of ${last.articles} articles)`
       : "no articles";
     lines.push(`  ${theme.padEnd(15)} ${sparkline(shares)}  ${latest}`);
   }

@@ -18,14 +18,23 @@ export function selectedDatabase(): string | undefined {
 /** A CLI command's logger: on stderr, so that stdout carries only the command's output. */
 export const cliLogger = () => createLogger("vesti", loadConfig().LOG_LEVEL, { fd: 2 });
 
+/** Runs `fn` with the URL of the selected database on the mode's server, without connecting to it. */
+export async function onModeServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const { url, embedded } = await openDatabaseUrl(resolveMode(config), config, cliLogger(), databaseName);
+  try {
+    return await fn(url);
+  } finally {
+    await embedded?.release();
+  }
+}
+
 /**
  * Runs `fn` on the mode's database (the embedded server, joined or started for the command, in embedded
  * mode), migrated first so that every view exists, and lets go of it afterwards.
  */
 export async function withDb<T>(fn: (db: Kysely<Database>, url: string) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const { url, embedded } = await openDatabaseUrl(resolveMode(config), config, cliLogger(), databaseName);
-  try {
+  return onModeServer(async (url) => {
     await migrateDatabase(url);
     const db = createDb(url, { poolSize: 2, applicationName: "vesti-cli" });
     try {
@@ -33,7 +42,5 @@ export async function withDb<T>(fn: (db: Kysely<Database>, url: string) => Promi
     } finally {
       await db.destroy();
     }
-  } finally {
-    await embedded?.release();
-  }
+  });
 }
