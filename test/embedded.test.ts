@@ -1,0 +1,242 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDb, type Database } from "@vesti/db";
+import { openEmbeddedPostgres } from "@vesti/embedded";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCorpus, expectedCounts, rssFor } from "./support/corpus";
+import { embeddedHome } from "./support/embedded";
+import { type FeedServer, startFeedServer } from "./support/feed-server";
+import { sorted, storedCounts, waitFor } from "./support/pipeline";
+
+// The README's default as a new user meets it: no DATABASE_URL, no REDIS_URL. `vesti` runs as a real
+// process (CI runs as root, so the embedded server runs as the postgres account), against loopback feeds.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = join(ROOT, "packages/cli/src/main.ts");
+const corpus = buildCorpus({ feedCount: 8, itemsPerFeed: 15, days: 4, seed: 11 });
+const expected = expectedCounts(corpus);
+const isRoot = process.getuid?.() === 0;
+
+let server: FeedServer;
+let slow: FeedServer;
+let home: Awaited<ReturnType<typeof embeddedHome>>;
+let sources: string;
+let slowSources: string;
+
+/** The user's environment without any Vesti setting, plus `extra`. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "VESTI_HOME",
+    "EMBEDDED_PG_PORT",
+    "SOURCES_FILE",
+    "QUEUE_PREFIX",
+  ])
+    delete env[k];
+  return {
+    ...env,
+    FETCH_ALLOW_PRIVATE_NETWORKS: "true",
+    HOST_MIN_SPACING_MS: "0",
+    HTTP_PORT: "0",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+/** `vesti …` as one Node process (node --import tsx, so a signal reaches Vesti itself). */
+function vesti(args: string[], extra: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", MAIN, ...args],
+      { cwd: ROOT, env: cleanEnv(extra), maxBuffer: 32 * 1024 * 1024, timeout: 240_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function spawnVesti(args: string[], extra: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    cwd: ROOT,
+    env: cleanEnv(extra),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function writeSources(file: string, baseUrl: string) {
+  const lines = ["version: 1", "outlets:"];
+  for (const o of corpus.outlets)
+    lines.push(
+      `  - id: ${o.id}`,
+      `    name: ${o.id}`,
+      `    country: ${o.country}`,
+      `    language: ${o.language}`,
+      `    script: ${o.country === "RS" ? "mixed" : "cyrillic"}`,
+      `    timeZone: ${o.country === "RS" ? "Europe/Belgrade" : "Europe/Moscow"}`,
+      `    homeUrl: https://${o.id}.example/`,
+      "    feeds:",
+      ...o.feeds.map((f) => `      - url: ${baseUrl}/f${f}.xml`),
+    );
+  writeFileSync(file, `${lines.join("\n")}\n`);
+}
+
+/** The embedded database, opened directly (the password is in VESTI_HOME, as the mode line says). */
+function embeddedDb(): Kysely<Database> {
+  const password = readFileSync(join(home.home, "postgres.password"), "utf8").trim();
+  return createDb(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${home.port}/vesti`, {
+    poolSize: 2,
+  });
+}
+
+/** Joins (or starts) the embedded server from this process and compares every count with the fixtures. */
+async function expectExactCounts() {
+  const server = await openEmbeddedPostgres({ home: home.home, port: home.port });
+  const db = createDb(server.url("vesti"), { poolSize: 2 });
+  try {
+    const stored = await storedCounts(db);
+    expect(stored.total).toBe(expected.total);
+    expect(sorted(stored.articles)).toEqual(sorted(expected.articles));
+    expect(sorted(stored.mentions)).toEqual(sorted(expected.mentions));
+  } finally {
+    await db.destroy();
+    await server.release();
+  }
+  expect(serverPid()).toBeUndefined();
+}
+
+function serverPid(): number | undefined {
+  const file = join(home.home, "postgres", "postmaster.pid");
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+beforeAll(async () => {
+  const feeds = new Map(
+    corpus.outlets.flatMap((o) => o.feeds.map((f) => [`/f${f}.xml`, rssFor(corpus, f)] as const)),
+  );
+  server = await startFeedServer(feeds);
+  slow = await startFeedServer(feeds, { delayMs: 1_500 });
+  home = await embeddedHome();
+  sources = join(home.home, "sources.yaml");
+  slowSources = join(home.home, "slow-sources.yaml");
+  writeSources(sources, server.baseUrl);
+  writeSources(slowSources, slow.baseUrl);
+});
+afterAll(async () => {
+  await server?.close();
+  await slow?.close();
+  await home?.remove();
+});
+
+describe("the embedded default (no DATABASE_URL, no REDIS_URL)", () => {
+  it("runs the main job once: says which mode and where the data is, stores and counts exactly, stops its server", async () => {
+    const r = await vesti(["run", "--once", "--timeout", "120"], { ...home.env, SOURCES_FILE: sources });
+    expect(r.stderr + r.stdout).not.toMatch(/worker error/);
+    expect(r.code).toBe(0);
+    const logs = r.stdout + r.stderr;
+    expect(logs).toMatch(/embedded mode \(neither DATABASE_URL nor REDIS_URL is set\)/);
+    expect(logs).toContain(home.home);
+    expect(logs).toContain(`127.0.0.1:${home.port}`);
+    expect(logs).toMatch(/poll cycle: 8 feeds polled/);
+    // the per-outlet table and the themes' trend lines
+    expect(r.stdout).toMatch(/What this run fetched, per outlet:/);
+    for (const o of corpus.outlets) expect(r.stdout).toMatch(new RegExp(`^${o.id}\\s+\\d+\\s+\\d+`, "m"));
+    expect(r.stdout).toMatch(/^ {2}kosovo\s+\S+/m);
+    // the server is gone with the process, and it ran as an unprivileged account
+    expect(serverPid()).toBeUndefined();
+    if (isRoot) expect(statSync(join(home.home, "postgres")).uid).not.toBe(0);
+
+    const sql = await vesti(
+      ["sql", "--format", "json", "SELECT count(*)::int AS n FROM analytics.articles"],
+      home.env,
+    );
+    expect(sql.code).toBe(0);
+    expect(JSON.parse(sql.stdout)).toEqual([{ n: expected.total }]);
+    await expectExactCounts();
+  });
+
+  it("vesti sql prints aligned tables, CSV and JSON, read-only unless --admin", async () => {
+    const q = "SELECT outlet, articles FROM analytics.outlets ORDER BY outlet";
+    const table = await vesti(["sql", q], home.env);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^outlet\s+articles$/);
+    expect(lines[1]).toMatch(/^-+ {2}-+$/);
+    expect(lines.at(-1)).toBe(`(${corpus.outlets.length} rows)`);
+    // numbers right-aligned under their header
+    const width = lines[1]!.length;
+    for (const line of lines.slice(2, -1)) expect(line.length).toBe(width);
+
+    const csv = await vesti(["sql", "--format", "csv", q], home.env);
+    expect(csv.stdout.split("\n")[0]).toBe("outlet,articles");
+    expect(csv.stdout.trim().split("\n")).toHaveLength(corpus.outlets.length + 1);
+
+    const write = await vesti(["sql", "DELETE FROM articles"], home.env);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toMatch(/^vesti: ERROR: permission denied for table articles/m);
+    const admin = await vesti(["sql", "--admin", "SELECT current_user AS who"], home.env);
+    expect(admin.stdout).toMatch(/postgres/);
+    const bad = await vesti(["sql", "SELECT * FROM no_such_view"], home.env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^vesti: ERROR: relation "no_such_view" does not exist/m);
+  });
+
+  it("recovers after SIGKILL: joins the server left running, loses nothing and counts nothing twice", async () => {
+    // A clean slate, then a run on slow feeds that is killed half-way.
+    const db = embeddedDb();
+    const child = spawnVesti(["run"], { ...home.env, SOURCES_FILE: slowSources, INGEST_CONCURRENCY: "2" });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    try {
+      await waitFor(
+        "the first feeds stored",
+        async () => {
+          if (!serverPid()) return false;
+          try {
+            const stored = await db
+              .selectFrom("feed_fetches")
+              .select("id")
+              .where("outcome", "=", "ok")
+              .execute();
+            return stored.length >= 2;
+          } catch {
+            return false;
+          }
+        },
+        120_000,
+      );
+    } finally {
+      await db.destroy();
+    }
+    const orphan = serverPid();
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(orphan).toBeDefined();
+    expect(serverPid()).toBe(orphan); // the server outlived the killed process
+
+    const again = await vesti(["run", "--once", "--timeout", "120"], {
+      ...home.env,
+      SOURCES_FILE: slowSources,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).toMatch(
+      /left running by a Vesti process that did not stop; using it/,
+    );
+    expect(serverPid()).toBeUndefined(); // no orphan left
+
+    const status = await vesti(["db", "status"], home.env);
+    expect(status.stdout).toMatch(/PostgreSQL is stopped/);
+    await expectExactCounts();
+  });
+});
