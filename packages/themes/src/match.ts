@@ -30,6 +30,9 @@ export interface GroupMatch {
   group: number;
   field: Field;
   sentence: number;
+  /** Clause index within the field, and its position within its sentence (0 = the sentence's first). */
+  clause: number;
+  clauseInSentence: number;
   start: number;
   end: number;
 }
@@ -122,6 +125,27 @@ function matchSlots(
   return slot.optional ? matchSlots(text, tokens, slots, si + 1, ti) : -1;
 }
 
+/** Match the slots before a term's anchor, right to left from token ti; returns the first token index or -1. */
+function matchBack(
+  text: string,
+  tokens: Token[],
+  slots: ViewTables["terms"][number]["slots"],
+  si: number,
+  ti: number,
+): number {
+  if (si < 0) return ti + 1;
+  const slot = slots[si]!;
+  const tok = tokens[ti];
+  const next = tokens[ti + 1];
+  if (tok !== undefined && next !== undefined && JOINER.test(text.slice(tok.e, next.s))) {
+    if (slot.any || tok.entries.some((wp) => slot.alts.has(wp))) {
+      const r = matchBack(text, tokens, slots, si - 1, ti - 1);
+      if (r >= 0) return r;
+    }
+  }
+  return slot.optional ? matchBack(text, tokens, slots, si - 1, ti) : -1;
+}
+
 /** Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote. */
 function sentenceStarts(text: string): number[] {
   const starts = [0];
@@ -130,10 +154,59 @@ function sentenceStarts(text: string): number[] {
   return starts;
 }
 
-function sentenceOf(starts: number[], pos: number): number {
+// Clause joints inside a sentence: a semicolon, a spaced dash, or a comma before a contrastive or
+// concessive conjunction (sr Latin and Cyrillic, ru, en). "a ne" ("and not") is a contrast inside one
+// clause, not a joint. A part without a predicate of its own is read with the part before it (matcher).
+const CLAUSE_RE =
+  /;\s+|\s(?:[–—]|--)\s+|,\s+(?=(?:a(?!\s+ne\s)|ali|dok|no|nego|međutim|medjutim|а(?!\s+(?:не|ne)\s)|али|док|но|међутим|однако|зато|тогда как|в то время как|but|while|whereas|yet)\s)/giu;
+
+interface Bounds {
+  starts: number[];
+  sentence: number[];
+  inSentence: number[];
+}
+
+function clauseBounds(text: string): Bounds {
+  const sent = sentenceStarts(text);
+  const cuts: number[] = [];
+  CLAUSE_RE.lastIndex = 0;
+  for (let m = CLAUSE_RE.exec(text); m !== null; m = CLAUSE_RE.exec(text)) cuts.push(m.index + m[0].length);
+  const starts: number[] = [];
+  const sentence: number[] = [];
+  const inSentence: number[] = [];
+  let si = 0;
+  let ci = 0;
   let k = 0;
-  while (k + 1 < starts.length && starts[k + 1]! <= pos) k++;
-  return k;
+  // Merge the two sorted lists; a cut at a sentence start is that sentence's first clause.
+  while (si < sent.length || ci < cuts.length) {
+    const nextSent = sent[si] ?? Number.POSITIVE_INFINITY;
+    const nextCut = cuts[ci] ?? Number.POSITIVE_INFINITY;
+    if (nextSent <= nextCut) {
+      if (nextCut === nextSent) ci++;
+      starts.push(nextSent);
+      sentence.push(si);
+      inSentence.push(0);
+      si++;
+      k = 1;
+    } else {
+      starts.push(nextCut);
+      sentence.push(si - 1);
+      inSentence.push(k++);
+      ci++;
+    }
+  }
+  return { starts, sentence, inSentence };
+}
+
+function indexOf(starts: number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, out: GroupMatch[]): void {
@@ -144,27 +217,43 @@ function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, o
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     for (const wp of tok.entries) {
-      const termIds = tables.byFirst.get(wp);
+      const termIds = tables.byAnchor.get(wp);
       if (termIds === undefined) continue;
       for (const tid of termIds) {
         const term = tables.terms[tid]!;
-        const end = matchSlots(view.text, tokens, term.slots, 1, i + 1);
+        const a = term.anchor === 0 ? i : matchBack(view.text, tokens, term.slots, term.anchor - 1, i - 1);
+        if (a < 0) continue;
+        const end = matchSlots(view.text, tokens, term.slots, term.anchor + 1, i + 1);
         if (end < 0) continue;
-        if (!found.some((f) => f.group === term.group && f.a === i && f.b === end)) {
-          found.push({ group: term.group, a: i, b: end });
+        if (!found.some((f) => f.group === term.group && f.a === a && f.b === end)) {
+          found.push({ group: term.group, a, b: end });
         }
       }
     }
   }
   if (found.length === 0) return;
   const masks = found.filter((f) => f.group === tax.maskGroup);
-  const starts = sentenceStarts(text);
+  // Role masks cancel only the groups they name ("u EU": the EU as a destination is not a donor).
+  const roleMasks = tax.cancels.size === 0 ? [] : found.filter((f) => tax.cancels.has(f.group));
+  let bounds: Bounds | undefined;
   for (const f of found) {
     if (f.group === tax.maskGroup) continue;
     if (masks.some((m) => m.a < f.b && f.a < m.b)) continue;
+    if (roleMasks.some((m) => m.a < f.b && f.a < m.b && tax.cancels.get(m.group)!.includes(f.group)))
+      continue;
     const start = view.orig[tokens[f.a]!.s]!;
     const end = view.orig[tokens[f.b - 1]!.e]!;
-    out.push({ group: f.group, field, sentence: sentenceOf(starts, start), start, end });
+    bounds ??= clauseBounds(text);
+    const c = indexOf(bounds.starts, start);
+    out.push({
+      group: f.group,
+      field,
+      sentence: bounds.sentence[c]!,
+      clause: c,
+      clauseInSentence: bounds.inSentence[c]!,
+      start,
+      end,
+    });
   }
 }
 
@@ -225,43 +314,100 @@ function groupBy(matches: GroupMatch[]): Map<number, GroupMatch[]> {
   return by;
 }
 
+/** Group the matches by a key (a window). */
+function windowsBy(matches: GroupMatch[], key: (m: GroupMatch) => string): Map<string, GroupMatch[]> {
+  const by = new Map<string, GroupMatch[]>();
+  for (const m of matches) {
+    const k = key(m);
+    const l = by.get(k);
+    if (l === undefined) by.set(k, [m]);
+    else l.push(m);
+  }
+  return by;
+}
+
+/**
+ * The clause a match is read in: a clause with no act of its own (a gapped remnant such as
+ * "…, a Srbiji respiratore", or an apposition) belongs to the nearest clause before it in the same
+ * sentence that has one, or to the sentence's first clause.
+ */
+function effectiveClauses(tax: Taxonomy, matches: GroupMatch[]): Map<GroupMatch, number> {
+  // key: clause index, negative for the title (fields never share a key)
+  const key = (m: GroupMatch, c: number) => (m.field === "title" ? -1 - c : c);
+  const acts = new Set<number>();
+  for (const m of matches) if (tax.clauseActs.has(m.group)) acts.add(key(m, m.clause));
+  const out = new Map<GroupMatch, number>();
+  for (const m of matches) {
+    let c = m.clause;
+    const first = m.clause - m.clauseInSentence;
+    while (c > first && !acts.has(key(m, c))) c--;
+    out.set(m, c);
+  }
+  return out;
+}
+
 export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
   const { matches, script } = analyzeItem(tax, item);
   let lang: string | undefined;
   if (matches.length === 0) return [];
   const itemGroups = new Set(matches.map((m) => m.group));
-  const windows = new Map<string, GroupMatch[]>();
-  for (const m of matches) {
-    const key = `${m.field}:${m.sentence}`;
-    const l = windows.get(key);
-    if (l === undefined) windows.set(key, [m]);
-    else l.push(m);
-  }
-  const sentenceWindows = [...windows.values()].map(groupBy);
-  const itemWindow = [groupBy(matches)];
-  // "title+sentence": the headline read together with each summary sentence, since a headline
-  // often names the donor and the summary the act (or the reverse).
-  const titleMatches = matches.filter((m) => m.field === "title");
-  const summarySentences = [...windows.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
-  const leadWindows =
-    summarySentences.length === 0
-      ? [groupBy(titleMatches)]
-      : summarySentences.map((ms) => groupBy([...titleMatches, ...ms]));
-  const windowsFor = (w: CompiledRule["window"]) =>
-    w === "sentence" ? sentenceWindows : w === "item" ? itemWindow : leadWindows;
+
+  const cache = new Map<CompiledRule["window"], Map<number, GroupMatch[]>[]>();
+  const windowsFor = (w: CompiledRule["window"]): Map<number, GroupMatch[]>[] => {
+    let ws = cache.get(w);
+    if (ws !== undefined) return ws;
+    if (w === "item") ws = [groupBy(matches)];
+    else if (w === "sentence")
+      ws = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).values()].map(groupBy);
+    else if (w === "title+sentence") {
+      // The headline read together with each summary sentence, since a headline often names the donor
+      // and the summary the act (or the reverse).
+      const title = matches.filter((m) => m.field === "title");
+      const sentences = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).entries()]
+        .filter(([k]) => k.startsWith("summary:"))
+        .map(([, v]) => v);
+      ws = sentences.length === 0 ? [groupBy(title)] : sentences.map((ms) => groupBy([...title, ...ms]));
+    } else {
+      const eff = effectiveClauses(tax, matches);
+      const clauses = windowsBy(matches, (m) => `${m.field}:${eff.get(m)}`);
+      if (w === "clause") ws = [...clauses.values()].map(groupBy);
+      else {
+        // title+clause: each title clause read with each summary clause (the summary says what the
+        // headline's event was, so its vetoes apply to it), and each summary clause alone; a title
+        // without a summary: each title clause.
+        const tcs = [...clauses.entries()].filter(([k]) => k.startsWith("title:")).map(([, v]) => v);
+        const scs = [...clauses.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
+        if (scs.length === 0) ws = tcs.map(groupBy);
+        else {
+          ws = scs.map(groupBy);
+          for (const tc of tcs) for (const sc of scs) ws.push(groupBy([...tc, ...sc]));
+        }
+      }
+    }
+    cache.set(w, ws);
+    return ws;
+  };
 
   const tags: ThemeTag[] = [];
   for (const theme of tax.themes) {
     const evidence: GroupMatch[] = [];
     for (const rule of theme.rules) {
+      // Most items cannot meet any clause even item-wide: skip them before building windows.
+      if (!rule.clauses.some((c) => c.every((slot) => slot.some((g) => itemGroups.has(g))))) continue;
+      // Recipient: in the window; or named elsewhere in the item; or, for the `implicit` languages, left
+      // unsaid — both fallbacks only while the window names no rival recipient.
+      let fallback = true;
       if (rule.require.length > 0 && !rule.require.some((g) => itemGroups.has(g))) {
         lang ??= itemLang(script, item);
-        const implicitOk = rule.implicit.includes(lang) && !rule.unless.some((g) => itemGroups.has(g));
-        if (!implicitOk) continue;
+        fallback = rule.implicit.includes(lang) && !rule.unless.some((g) => itemGroups.has(g));
       }
       if (rule.vetoItem.some((g) => itemGroups.has(g))) continue;
       for (const win of windowsFor(rule.window)) {
         if (rule.veto.some((g) => win.has(g))) continue;
+        if (rule.require.length > 0 && !rule.require.some((g) => win.has(g))) {
+          if (!fallback || rule.unless.some((g) => win.has(g))) continue;
+        }
+        if (rule.context.length > 0 && !rule.context.some((g) => win.has(g))) continue;
         for (const clause of rule.clauses) {
           const picked: GroupMatch[] = [];
           if (!satisfy(clause, win, picked)) continue;

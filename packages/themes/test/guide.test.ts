@@ -51,7 +51,9 @@ run("kosovo", [
   { lang: "sr", title: "Odluka Prištine izazvala proteste", has: ["kosovo"] },
   { lang: "sr", title: "Delegacija iz Pristine nije dosla na sastanak", has: ["kosovo"] },
   { lang: "sr", title: "Kurti: Nećemo menjati odluku o dinaru", has: ["kosovo"] },
-  { lang: "sr", title: "Tači ponovio da je spreman na dogovor sa Beogradom", has: ["kosovo"] },
+  { lang: "sr", title: "Predsednik Tači ponovio da je spreman na dogovor sa Beogradom", has: ["kosovo"] },
+  // Thaçi named without being named as Kosovo's leader is not Kosovo (THEMES.md)
+  { lang: "sr", title: "Tači ponovio da je spreman na dogovor sa Beogradom", not: ["kosovo"] },
   { lang: "sr", title: "KFOR pojačao patrole kod Zvečana", has: ["kosovo"] },
   { lang: "sr", title: "Mandat misije EULEX-a produžen", has: ["kosovo"] },
   { lang: "sr", title: "Srpska lista napustila institucije na severu", has: ["kosovo"] },
