@@ -30,9 +30,12 @@ export interface GroupMatch {
   group: number;
   field: Field;
   sentence: number;
-  /** Clause index within the field, and its position within its sentence (0 = the sentence's first). */
+  /**
+   * Clause index within the field. A clause with no act of its own (a gapped remnant such as
+   * "…, a Srbiji respiratore", or an apposition after a coordinating joint) carries the index of
+   * the clause it is read with.
+   */
   clause: number;
-  clauseInSentence: number;
   start: number;
   end: number;
 }
@@ -154,48 +157,53 @@ function sentenceStarts(text: string): number[] {
   return starts;
 }
 
-// Clause joints inside a sentence: a semicolon, a spaced dash, or a comma before a contrastive or
-// concessive conjunction (sr Latin and Cyrillic, ru, en). "a ne" ("and not") is a contrast inside one
-// clause, not a joint. A part without a predicate of its own is read with the part before it (matcher).
+// Clause joints inside a sentence: a semicolon, a spaced dash, or a comma before a conjunction
+// (sr Latin and Cyrillic, ru, en). After a subordinating or adverbial joint (dok, međutim, однако,
+// тогда как, while, whereas) a full clause follows; after a coordinating one (a, ali, no, а, но,
+// but), a semicolon or a dash the part may be a gapped remnant with no verb of its own ("…Italiji,
+// a Srbiji respiratore"), read with the clause before it when it has no act (matchField).
+// "a ne" ("and not") is a contrast inside one clause, not a joint.
 const CLAUSE_RE =
-  /;\s+|\s(?:[–—]|--)\s+|,\s+(?=(?:a(?!\s+ne\s)|ali|dok|no|nego|međutim|medjutim|а(?!\s+(?:не|ne)\s)|али|док|но|међутим|однако|зато|тогда как|в то время как|but|while|whereas|yet)\s)/giu;
+  /;\s+|\s(?:[–—]|--)\s+|,\s+(?=(?:a(?!\s+ne\s)|ali|no|nego|а(?!\s+(?:не|ne)\s)|али|но|зато|but|yet|(dok|međutim|medjutim|док|међутим|однако|тогда как|в то время как|while|whereas))\s)/giu;
 
 interface Bounds {
   starts: number[];
   sentence: number[];
-  inSentence: number[];
+  /** A clause read on its own even without an act: the first of its sentence, or a full clause. */
+  own: boolean[];
 }
 
 function clauseBounds(text: string): Bounds {
   const sent = sentenceStarts(text);
-  const cuts: number[] = [];
+  const cuts: { at: number; full: boolean }[] = [];
   CLAUSE_RE.lastIndex = 0;
-  for (let m = CLAUSE_RE.exec(text); m !== null; m = CLAUSE_RE.exec(text)) cuts.push(m.index + m[0].length);
+  for (let m = CLAUSE_RE.exec(text); m !== null; m = CLAUSE_RE.exec(text)) {
+    cuts.push({ at: m.index + m[0].length, full: m[1] !== undefined });
+  }
   const starts: number[] = [];
   const sentence: number[] = [];
-  const inSentence: number[] = [];
+  const own: boolean[] = [];
   let si = 0;
   let ci = 0;
-  let k = 0;
   // Merge the two sorted lists; a cut at a sentence start is that sentence's first clause.
   while (si < sent.length || ci < cuts.length) {
     const nextSent = sent[si] ?? Number.POSITIVE_INFINITY;
-    const nextCut = cuts[ci] ?? Number.POSITIVE_INFINITY;
+    const cut = cuts[ci];
+    const nextCut = cut?.at ?? Number.POSITIVE_INFINITY;
     if (nextSent <= nextCut) {
       if (nextCut === nextSent) ci++;
       starts.push(nextSent);
       sentence.push(si);
-      inSentence.push(0);
+      own.push(true);
       si++;
-      k = 1;
     } else {
       starts.push(nextCut);
       sentence.push(si - 1);
-      inSentence.push(k++);
+      own.push(cut!.full);
       ci++;
     }
   }
-  return { starts, sentence, inSentence };
+  return { starts, sentence, own };
 }
 
 function indexOf(starts: number[], pos: number): number {
@@ -236,6 +244,8 @@ function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, o
   // Role masks cancel only the groups they name ("u EU": the EU as a destination is not a donor).
   const roleMasks = tax.cancels.size === 0 ? [] : found.filter((f) => tax.cancels.has(f.group));
   let bounds: Bounds | undefined;
+  const first = out.length;
+  const acts = new Set<number>();
   for (const f of found) {
     if (f.group === tax.maskGroup) continue;
     if (masks.some((m) => m.a < f.b && f.a < m.b)) continue;
@@ -245,16 +255,14 @@ function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, o
     const end = view.orig[tokens[f.b - 1]!.e]!;
     bounds ??= clauseBounds(text);
     const c = indexOf(bounds.starts, start);
-    out.push({
-      group: f.group,
-      field,
-      sentence: bounds.sentence[c]!,
-      clause: c,
-      clauseInSentence: bounds.inSentence[c]!,
-      start,
-      end,
-    });
+    if (tax.clauseActs.has(f.group)) acts.add(c);
+    out.push({ group: f.group, field, sentence: bounds.sentence[c]!, clause: c, start, end });
   }
+  if (bounds === undefined) return;
+  // A clause without an act of its own is read with the clause before it, unless it is a full one.
+  const b = bounds;
+  const eff = (c: number): number => (c === 0 || b.own[c] || acts.has(c) ? c : eff(c - 1));
+  for (let i = first; i < out.length; i++) out[i]!.clause = eff(out[i]!.clause);
 }
 
 export interface ItemAnalysis {
@@ -289,15 +297,23 @@ function itemLang(script: Script, item: TagInput): string {
   return guessLatnLang(item.summary ? `${item.title}\n${item.summary}` : item.title);
 }
 
-/** Pick one non-overlapping match per slot (slots are few, so plain backtracking is fine). */
-function satisfy(slots: number[][], byGroup: Map<number, GroupMatch[]>, picked: GroupMatch[]): boolean {
+/**
+ * Pick one non-overlapping match per slot that `accept` takes (slots are few, so plain
+ * backtracking is fine).
+ */
+function satisfy(
+  slots: number[][],
+  byGroup: Map<number, GroupMatch[]>,
+  picked: GroupMatch[],
+  accept: (picked: GroupMatch[]) => boolean,
+): boolean {
   const k = picked.length;
-  if (k === slots.length) return true;
+  if (k === slots.length) return accept(picked);
   for (const g of slots[k]!) {
     for (const m of byGroup.get(g) ?? []) {
       if (picked.some((p) => p.field === m.field && p.start < m.end && m.start < p.end)) continue;
       picked.push(m);
-      if (satisfy(slots, byGroup, picked)) return true;
+      if (satisfy(slots, byGroup, picked, accept)) return true;
       picked.pop();
     }
   }
@@ -326,26 +342,6 @@ function windowsBy(matches: GroupMatch[], key: (m: GroupMatch) => string): Map<s
   return by;
 }
 
-/**
- * The clause a match is read in: a clause with no act of its own (a gapped remnant such as
- * "…, a Srbiji respiratore", or an apposition) belongs to the nearest clause before it in the same
- * sentence that has one, or to the sentence's first clause.
- */
-function effectiveClauses(tax: Taxonomy, matches: GroupMatch[]): Map<GroupMatch, number> {
-  // key: clause index, negative for the title (fields never share a key)
-  const key = (m: GroupMatch, c: number) => (m.field === "title" ? -1 - c : c);
-  const acts = new Set<number>();
-  for (const m of matches) if (tax.clauseActs.has(m.group)) acts.add(key(m, m.clause));
-  const out = new Map<GroupMatch, number>();
-  for (const m of matches) {
-    let c = m.clause;
-    const first = m.clause - m.clauseInSentence;
-    while (c > first && !acts.has(key(m, c))) c--;
-    out.set(m, c);
-  }
-  return out;
-}
-
 export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
   const { matches, script } = analyzeItem(tax, item);
   let lang: string | undefined;
@@ -368,8 +364,7 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
         .map(([, v]) => v);
       ws = sentences.length === 0 ? [groupBy(title)] : sentences.map((ms) => groupBy([...title, ...ms]));
     } else {
-      const eff = effectiveClauses(tax, matches);
-      const clauses = windowsBy(matches, (m) => `${m.field}:${eff.get(m)}`);
+      const clauses = windowsBy(matches, (m) => `${m.field}:${m.clause}`);
       if (w === "clause") ws = [...clauses.values()].map(groupBy);
       else {
         // title+clause: each title clause read with each summary clause (the summary says what the
@@ -394,8 +389,9 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
     for (const rule of theme.rules) {
       // Most items cannot meet any clause even item-wide: skip them before building windows.
       if (!rule.clauses.some((c) => c.every((slot) => slot.some((g) => itemGroups.has(g))))) continue;
-      // Recipient: in the window; or named elsewhere in the item; or, for the `implicit` languages, left
-      // unsaid — both fallbacks only while the window names no rival recipient.
+      // Recipient: named in the clauses of the donor and the act; or named elsewhere in the item; or,
+      // for the `implicit` languages, left unsaid (no rival anywhere) — the fallbacks only while the
+      // donor's and the act's clauses name no rival recipient (see accept below).
       let fallback = true;
       if (rule.require.length > 0 && !rule.require.some((g) => itemGroups.has(g))) {
         lang ??= itemLang(script, item);
@@ -404,13 +400,23 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
       if (rule.vetoItem.some((g) => itemGroups.has(g))) continue;
       for (const win of windowsFor(rule.window)) {
         if (rule.veto.some((g) => win.has(g))) continue;
-        if (rule.require.length > 0 && !rule.require.some((g) => win.has(g))) {
-          if (!fallback || rule.unless.some((g) => win.has(g))) continue;
-        }
         if (rule.context.length > 0 && !rule.context.some((g) => win.has(g))) continue;
+        // The recipient belongs to the clauses the donor and the act are in: named there, it counts;
+        // a rival named there rules out a recipient named elsewhere or left implicit.
+        const accept =
+          rule.require.length === 0
+            ? () => true
+            : (picked: GroupMatch[]) => {
+                const inClauses = (g: number) =>
+                  (win.get(g) ?? []).some((r) =>
+                    picked.some((p) => p.field === r.field && p.clause === r.clause),
+                  );
+                if (rule.require.some(inClauses)) return true;
+                return fallback && !rule.unless.some(inClauses);
+              };
         for (const clause of rule.clauses) {
           const picked: GroupMatch[] = [];
-          if (!satisfy(clause, win, picked)) continue;
+          if (!satisfy(clause, win, picked, accept)) continue;
           // A one-slot clause (a plain mention) cites every mention, not just the first.
           if (clause.length === 1) for (const g of clause[0]!) evidence.push(...(win.get(g) ?? []));
           else evidence.push(...picked);
