@@ -82,6 +82,8 @@ export interface CompiledRule {
   unless: number[];
   /** Groups of which one must occur in the window (corroboration); they are not cited as evidence. */
   context: number[];
+  /** Where a rival recipient shares the act's clauses, recipient matches overlapping these do not count. */
+  subjectForm: number[];
 }
 
 export interface CompiledTheme {
@@ -118,6 +120,7 @@ interface RawRule {
   implicit?: unknown;
   unless?: unknown;
   context?: unknown;
+  subject_form?: unknown;
 }
 
 export class TaxonomyError extends Error {}
@@ -329,6 +332,7 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
         implicit: asStringList(r.implicit, `${where}.implicit`),
         unless: list(r.unless, "unless"),
         context: list(r.context, "context"),
+        subjectForm: list(r.subject_form, "subject_form"),
       };
     });
     themes.push({

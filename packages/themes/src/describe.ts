@@ -17,6 +17,7 @@ export function describeTaxonomy(tax: Taxonomy): string {
       if (r.require.length) extra.push(`recipient: ${names(r.require)}`);
       if (r.implicit.length) extra.push(`implicit in: ${r.implicit.join(", ")}`);
       if (r.unless.length) extra.push(`rival recipients: ${names(r.unless)}`);
+      if (r.subjectForm.length) extra.push(`not a recipient beside a rival: ${names(r.subjectForm)}`);
       if (r.context.length) extra.push(`needs in window: ${names(r.context)}`);
       if (r.veto.length) extra.push(`vetoed in window by: ${names(r.veto)}`);
       if (r.vetoItem.length) extra.push(`vetoed in item by: ${names(r.vetoItem)}`);

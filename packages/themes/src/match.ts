@@ -407,12 +407,25 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
           rule.require.length === 0
             ? () => true
             : (picked: GroupMatch[]) => {
-                const inClauses = (g: number) =>
-                  (win.get(g) ?? []).some((r) =>
-                    picked.some((p) => p.field === r.field && p.clause === r.clause),
+                const sameClause = (r: GroupMatch) =>
+                  picked.some((p) => p.field === r.field && p.clause === r.clause);
+                // the donor itself ("Norveška donirala…") is no rival of its own
+                const isPicked = (r: GroupMatch) =>
+                  picked.some((p) => p.field === r.field && p.start < r.end && r.start < p.end);
+                const rival = rule.unless.some((g) =>
+                  (win.get(g) ?? []).some((r) => sameClause(r) && !isPicked(r)),
+                );
+                // "Russia sent aid to Italy as Serbia waits": beside a rival, Serbia as a subject is not
+                // the recipient; Srbiji, u Srbiju, to Serbia, "Srbija je dobila" are.
+                const subject = (r: GroupMatch) =>
+                  rule.subjectForm.some((g) =>
+                    (win.get(g) ?? []).some((x) => x.field === r.field && x.start < r.end && r.start < x.end),
                   );
-                if (rule.require.some(inClauses)) return true;
-                return fallback && !rule.unless.some(inClauses);
+                const recipient = rule.require.some((g) =>
+                  (win.get(g) ?? []).some((r) => sameClause(r) && !(rival && subject(r))),
+                );
+                if (recipient) return true;
+                return fallback && !rival;
               };
         for (const clause of rule.clauses) {
           const picked: GroupMatch[] = [];

@@ -130,6 +130,31 @@ run("recipient: another place in the same clause is a rival recipient", [
   { lang: "en", title: "EU donates ambulances to Pristina hospitals", not: ["eu_aid"] },
 ]);
 
+run("recipient: beside a rival recipient, Serbia as a subject is not the recipient", [
+  { lang: "sr", title: "Rusija poslala pomoć Italiji, Srbija još čeka", not: ["russian_aid"] },
+  { lang: "sr", title: "Srbija i Italija dobile pomoć od Rusije", has: ["russian_aid"] },
+  { lang: "sr", title: "Norveška i EU finansirale novu bolnicu u Novom Pazaru", has: ["eu_aid"] },
+  { lang: "ru", title: "Россия отправила помощь Италии, Сербия пока ждет", not: ["russian_aid"] },
+  { lang: "ru", title: "Россия отправила помощь Италии и Сербии", has: ["russian_aid"] },
+  {
+    lang: "en",
+    title: "Russia sends aid to Italy as Serbia waits for its own shipment",
+    not: ["russian_aid"],
+  },
+  { lang: "en", title: "Russia sends aid to Italy and to Serbia", has: ["russian_aid"] },
+]);
+
+run("mask_diplomacy: a foreign factory or investment is not a supply from abroad", [
+  { lang: "sr", title: "Kineski proizvođač maski otvara fabriku kod Šapca", not: ["mask_diplomacy"] },
+  {
+    lang: "ru",
+    title: "Китайская компания построит в Сербии завод по выпуску масок",
+    not: ["mask_diplomacy"],
+  },
+  { lang: "en", title: "Chinese mask maker to open a factory in Serbia", not: ["mask_diplomacy"] },
+  { lang: "sr", title: "Stigla pošiljka kineskih maski za bolnice u Srbiji", has: ["mask_diplomacy"] },
+]);
+
 run("clauses: a contrastive clause is a window of its own", [
   {
     lang: "sr",
