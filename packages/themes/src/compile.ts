@@ -134,12 +134,19 @@ function asStringList(v: unknown, where: string): string[] {
 }
 
 /**
- * The taxonomy's version: a hash of its parsed content, so comments and formatting do not change it
- * (and do not trigger a retag), while any change to a term or rule does.
+ * Revision of what the matcher makes of a taxonomy (windows, recipients, masks). Bump it with any
+ * matcher change that tags the same YAML differently, so stored articles are retagged.
+ * 2: clause windows, role masks, recipients in the donor's and act's clauses (issue 16).
+ */
+export const MATCHER_REVISION = 2;
+
+/**
+ * The taxonomy's version: a hash of its parsed content and the matcher revision, so comments and
+ * formatting do not change it (and do not trigger a retag), while any change to a term or rule does.
  */
 export function versionOf(yamlText: string): string {
   return createHash("sha256")
-    .update(JSON.stringify(parse(yamlText)), "utf8")
+    .update(`${MATCHER_REVISION}\n${JSON.stringify(parse(yamlText))}`, "utf8")
     .digest("hex")
     .slice(0, 12);
 }

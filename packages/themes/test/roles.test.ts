@@ -68,6 +68,8 @@ run("aid rules: 'to help' promised, planned or diplomatic is not help given", [
   { lang: "sr", title: "Ruski ambasador: Pomagaćemo Srbiji i ubuduće", not: ["russian_aid"] },
   { lang: "sr", title: "Rusija pomaže Srbiji u Savetu bezbednosti", not: ["russian_aid"] },
   { lang: "sr", title: "Kina obećala da pomaže Srbiji", not: ["chinese_aid"] },
+  { lang: "sr", title: "Kineska ambasada: Nastavićemo da pomažemo srpskom narodu", not: ["chinese_aid"] },
+  { lang: "sr", title: "Kina je nastavila da pomaže srpskim bolnicama", has: ["chinese_aid"] },
   { lang: "sr", title: "Rusija je pomogla Srbiji u borbi protiv epidemije", has: ["russian_aid"] },
   { lang: "ru", title: "Китай может помогать Сербии и дальше", not: ["chinese_aid"] },
   { lang: "ru", title: "Россия поможет Сербии в переговорах по Косову", not: ["russian_aid"] },
@@ -142,6 +144,12 @@ run("recipient: beside a rival recipient, Serbia as a subject is not the recipie
     not: ["russian_aid"],
   },
   { lang: "en", title: "Russia sends aid to Italy and to Serbia", has: ["russian_aid"] },
+  { lang: "en", title: "Moscow sends doctors to Bergamo, Serbia to get help later", not: ["russian_aid"] },
+  {
+    lang: "sr",
+    title: "Rusija šalje lekare u Bergamo, Srbija će pomoć dobiti kasnije",
+    not: ["russian_aid"],
+  },
 ]);
 
 run("mask_diplomacy: a foreign factory or investment is not a supply from abroad", [
@@ -196,6 +204,12 @@ run("recall: gratitude to the donor's people or team for help already given", [
   { lang: "en", title: "Vucic thanks the Russian team for its work in Serbia", has: ["russian_aid"] },
   { lang: "en", title: "Serbia thanks Chinese specialists", has: ["chinese_aid"] },
   { lang: "sr", title: "Vučić zahvalio ruskom narodu na podršci oko Kosova", not: ["russian_aid"] },
+  // gratitude addressed to the donor state: the thanked party is in the dative, the thanker is not
+  { lang: "sr", title: "Ministar zdravlja: Zahvalni smo Kini, ali i Evropskoj uniji", has: ["chinese_aid"] },
+  { lang: "sr", title: "Rusija zahvalila Srbiji na gostoprimstvu", not: ["russian_aid"] },
+  { lang: "ru", title: "Вучич: Мы благодарны России за все, что она сделала", has: ["russian_aid"] },
+  { lang: "ru", title: "Россия поблагодарила Сербию за гостеприимство", not: ["russian_aid"] },
+  { lang: "en", title: "Serbian health minister thanks China for its support", has: ["chinese_aid"] },
 ]);
 
 run("recall: medical and disinfection teams as pandemic help", [
@@ -231,6 +245,16 @@ run("recall: medical and disinfection teams as pandemic help", [
     has: ["russian_aid", "mask_diplomacy"],
   },
   { lang: "ru", title: "Российские вирусологи прибыли в Италию", not: ["russian_aid", "mask_diplomacy"] },
+  {
+    lang: "ru",
+    title: "Российские военные покинули Сербию после завершения дезинфекции больниц",
+    has: ["russian_aid", "mask_diplomacy"],
+  },
+  {
+    lang: "sr",
+    title: "Ruski vojnici završili dezinfekciju bolnica u Srbiji",
+    has: ["russian_aid", "mask_diplomacy"],
+  },
 ]);
 
 run("recall: the donor's people as donors", [
