@@ -18,6 +18,12 @@ run("eu_aid: the EU as recipient, partner or club is not a donor", [
   { lang: "en", title: "EU delivers 15 ambulances to hospitals in Serbia", has: ["eu_aid"] },
 ]);
 
+run("eu_aid: money paid out to Serbia", [
+  { lang: "sr", title: "EU uplatila Srbiji 20 miliona evra za vodovod u Somboru", has: ["eu_aid"] },
+  { lang: "ru", title: "ЕС перечислил Сербии первый транш на ремонт дорог", has: ["eu_aid"] },
+  { lang: "en", title: "EU disburses 20 million euros to Serbia for water works", has: ["eu_aid"] },
+]);
+
 run("aid rules: applications and calls for funds are not funds received", [
   {
     lang: "sr",
@@ -210,6 +216,7 @@ run("recall: gratitude to the donor's people or team for help already given", [
   { lang: "ru", title: "Вучич: Мы благодарны России за все, что она сделала", has: ["russian_aid"] },
   { lang: "ru", title: "Россия поблагодарила Сербию за гостеприимство", not: ["russian_aid"] },
   { lang: "en", title: "Serbian health minister thanks China for its support", has: ["chinese_aid"] },
+  { lang: "sr", title: "Transparent na utakmici u Nišu: Hvala, Rusijo", has: ["russian_aid"] },
 ]);
 
 run("recall: medical and disinfection teams as pandemic help", [
