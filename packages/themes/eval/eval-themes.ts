@@ -110,11 +110,14 @@ function printTable(rs: Row[], items: number, flagOf: (r: Row) => string): void 
   const widths = [5, 7, 7, 7, 5, 5, 5, 8];
   console.log(`${"tag".padEnd(16)}${head.map((h, i) => h.padStart(widths[i]!)).join("")}`);
   for (const r of rs) {
+    // P (R) is undefined without predictions (gold tags): printed as "-" (and counted as met).
+    const pDef = r.c.tp + r.c.fp > 0;
+    const rDef = r.c.tp + r.c.fn > 0;
     const cells = [
       String(r.c.pos),
-      fmt(r.p),
-      fmt(r.r),
-      fmt(f1(r.p, r.r)),
+      pDef ? fmt(r.p) : "-",
+      rDef ? fmt(r.r) : "-",
+      pDef && rDef ? fmt(f1(r.p, r.r)) : "-",
       String(r.c.tp),
       String(r.c.fp),
       String(r.c.fn),

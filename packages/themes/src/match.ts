@@ -82,6 +82,10 @@ function push(list: number[], wp: number): number[] {
 function tokenize(view: TextView, tables: ViewTables): Token[] {
   const out: Token[] = [];
   const text = view.text;
+  // Lower-case the whole text once when that keeps every offset (it does unless a letter such as
+  // "İ" lower-cases to two code units); otherwise each token on its own.
+  const lowerText = text.toLowerCase();
+  const sameLength = lowerText.length === text.length;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -92,7 +96,7 @@ function tokenize(view: TextView, tables: ViewTables): Token[] {
     const s = i;
     while (i < n && isWordChar(text, i)) i++;
     const tok = text.slice(s, i);
-    const lower = tok.toLowerCase();
+    const lower = sameLength ? lowerText.slice(s, i) : tok.toLowerCase();
     let entries = NO_ENTRIES;
     const exact = tables.forms.get(lower);
     if (exact !== undefined) for (const e of exact) if (accepts(e, tok)) entries = push(entries, e.wp);
@@ -259,10 +263,14 @@ function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, o
     out.push({ group: f.group, field, sentence: bounds.sentence[c]!, clause: c, start, end });
   }
   if (bounds === undefined) return;
-  // A clause without an act of its own is read with the clause before it, unless it is a full one.
-  const b = bounds;
-  const eff = (c: number): number => (c === 0 || b.own[c] || acts.has(c) ? c : eff(c - 1));
-  for (let i = first; i < out.length; i++) out[i]!.clause = eff(out[i]!.clause);
+  for (let i = first; i < out.length; i++) out[i]!.clause = readWith(bounds, acts, out[i]!.clause);
+}
+
+/** The clause a clause is read with: itself if it has an act or stands on its own, else the one before. */
+function readWith(b: Bounds, acts: Set<number>, clause: number): number {
+  let c = clause;
+  while (c > 0 && !b.own[c] && !acts.has(c)) c--;
+  return c;
 }
 
 export interface ItemAnalysis {
@@ -298,26 +306,60 @@ function itemLang(script: Script, item: TagInput): string {
 }
 
 /**
- * Pick one non-overlapping match per slot that `accept` takes (slots are few, so plain
+ * Pick one non-overlapping match per slot whose recipient holds (slots are few, so plain
  * backtracking is fine).
  */
 function satisfy(
   slots: number[][],
-  byGroup: Map<number, GroupMatch[]>,
+  win: Map<number, GroupMatch[]>,
   picked: GroupMatch[],
-  accept: (picked: GroupMatch[]) => boolean,
+  rule: CompiledRule,
+  fallback: boolean,
 ): boolean {
   const k = picked.length;
-  if (k === slots.length) return accept(picked);
+  if (k === slots.length) return rule.require.length === 0 || recipientHolds(rule, win, picked, fallback);
   for (const g of slots[k]!) {
-    for (const m of byGroup.get(g) ?? []) {
-      if (picked.some((p) => p.field === m.field && p.start < m.end && m.start < p.end)) continue;
+    for (const m of win.get(g) ?? []) {
+      if (picked.some((p) => overlaps(p, m))) continue;
       picked.push(m);
-      if (satisfy(slots, byGroup, picked, accept)) return true;
+      if (satisfy(slots, win, picked, rule, fallback)) return true;
       picked.pop();
     }
   }
   return false;
+}
+
+const overlaps = (a: GroupMatch, b: GroupMatch) => a.field === b.field && a.start < b.end && b.start < a.end;
+const inClauseOf = (picked: GroupMatch[], m: GroupMatch) =>
+  picked.some((p) => p.field === m.field && p.clause === m.clause);
+
+/**
+ * The recipient belongs to the clauses the donor and the act are in. Named there, it counts — but
+ * beside a rival recipient only in a recipient's role ("Russia sent aid to Italy as Serbia waits":
+ * Serbia as a subject is not the recipient; Srbiji, u Srbiju, to Serbia, "Srbija je dobila" are). A
+ * rival there (other than the donor itself: "Norveška donirala…") rules out a recipient named
+ * elsewhere in the item or left implicit (`fallback`).
+ */
+function recipientHolds(
+  rule: CompiledRule,
+  win: Map<number, GroupMatch[]>,
+  picked: GroupMatch[],
+  fallback: boolean,
+): boolean {
+  let rival = false;
+  for (const g of rule.unless) {
+    for (const r of win.get(g) ?? []) {
+      if (inClauseOf(picked, r) && !picked.some((p) => overlaps(p, r))) rival = true;
+    }
+  }
+  for (const g of rule.require) {
+    for (const r of win.get(g) ?? []) {
+      if (!inClauseOf(picked, r)) continue;
+      if (rival && rule.subjectForm.some((sg) => (win.get(sg) ?? []).some((x) => overlaps(x, r)))) continue;
+      return true;
+    }
+  }
+  return fallback && !rival;
 }
 
 function groupBy(matches: GroupMatch[]): Map<number, GroupMatch[]> {
@@ -401,35 +443,9 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
       for (const win of windowsFor(rule.window)) {
         if (rule.veto.some((g) => win.has(g))) continue;
         if (rule.context.length > 0 && !rule.context.some((g) => win.has(g))) continue;
-        // The recipient belongs to the clauses the donor and the act are in: named there, it counts;
-        // a rival named there rules out a recipient named elsewhere or left implicit.
-        const accept =
-          rule.require.length === 0
-            ? () => true
-            : (picked: GroupMatch[]) => {
-                const sameClause = (r: GroupMatch) =>
-                  picked.some((p) => p.field === r.field && p.clause === r.clause);
-                // the donor itself ("Norveška donirala…") is no rival of its own
-                const isPicked = (r: GroupMatch) =>
-                  picked.some((p) => p.field === r.field && p.start < r.end && r.start < p.end);
-                const rival = rule.unless.some((g) =>
-                  (win.get(g) ?? []).some((r) => sameClause(r) && !isPicked(r)),
-                );
-                // "Russia sent aid to Italy as Serbia waits": beside a rival, Serbia as a subject is not
-                // the recipient; Srbiji, u Srbiju, to Serbia, "Srbija je dobila" are.
-                const subject = (r: GroupMatch) =>
-                  rule.subjectForm.some((g) =>
-                    (win.get(g) ?? []).some((x) => x.field === r.field && x.start < r.end && r.start < x.end),
-                  );
-                const recipient = rule.require.some((g) =>
-                  (win.get(g) ?? []).some((r) => sameClause(r) && !(rival && subject(r))),
-                );
-                if (recipient) return true;
-                return fallback && !rival;
-              };
         for (const clause of rule.clauses) {
           const picked: GroupMatch[] = [];
-          if (!satisfy(clause, win, picked, accept)) continue;
+          if (!satisfy(clause, win, picked, rule, fallback)) continue;
           // A one-slot clause (a plain mention) cites every mention, not just the first.
           if (clause.length === 1) for (const g of clause[0]!) evidence.push(...(win.get(g) ?? []));
           else evidence.push(...picked);
