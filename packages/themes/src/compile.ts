@@ -49,27 +49,41 @@ export interface Slot {
 export interface Term {
   group: number;
   slots: Slot[];
+  /** The slot the term is indexed by: its most selective required word (see addTerm). */
+  anchor: number;
   source: string;
 }
 
 export interface ViewTables {
   forms: Map<string, WordEntry[]>;
   trie: TrieNode;
-  /** Terms indexed by the word patterns of their first slot. */
-  byFirst: Map<number, number[]>;
+  /** Terms indexed by the word patterns of their anchor slot. */
+  byAnchor: Map<number, number[]>;
   terms: Term[];
 }
 
+export const WINDOWS = ["clause", "title+clause", "sentence", "title+sentence", "item"] as const;
+export type RuleWindow = (typeof WINDOWS)[number];
+
 export interface CompiledRule {
   clauses: number[][][]; // clause → slot → any-of group ids
-  /** sentence: one sentence; title+sentence: the title with one summary sentence; item: everything. */
-  window: "sentence" | "title+sentence" | "item";
+  /**
+   * clause: one clause; title+clause: a title clause, a summary clause, or one of each; sentence: one
+   * sentence; title+sentence: the title with one summary sentence; item: everything.
+   */
+  window: RuleWindow;
   veto: number[];
   /** Vetoes that apply when the group occurs anywhere in the item. */
   vetoItem: number[];
+  /** Recipient groups: one must occur in the window, or elsewhere in the item when the window names no rival. */
   require: number[];
   implicit: string[];
+  /** Rival recipients: in the window they rule out a recipient named elsewhere; in the item, an implicit one. */
   unless: number[];
+  /** Groups of which one must occur in the window (corroboration); they are not cited as evidence. */
+  context: number[];
+  /** Where a rival recipient shares the act's clauses, recipient matches overlapping these do not count. */
+  subjectForm: number[];
 }
 
 export interface CompiledTheme {
@@ -90,6 +104,10 @@ export interface Taxonomy {
   /** Raw term strings per group and language, as written in the YAML. */
   groupTerms: Record<string, Partial<Record<TermLang, string[]>>>;
   maskGroup: number;
+  /** Role masks: a match of the key group cancels overlapping matches of the listed groups only. */
+  cancels: Map<number, number[]>;
+  /** Groups that make a clause a clause of its own (see `clauses.acts` in the YAML). */
+  clauseActs: Set<number>;
   views: Record<ViewId, ViewTables>;
 }
 
@@ -101,6 +119,8 @@ interface RawRule {
   require?: unknown;
   implicit?: unknown;
   unless?: unknown;
+  context?: unknown;
+  subject_form?: unknown;
 }
 
 export class TaxonomyError extends Error {}
@@ -114,12 +134,19 @@ function asStringList(v: unknown, where: string): string[] {
 }
 
 /**
- * The taxonomy's version: a hash of its parsed content, so comments and formatting do not change it
- * (and do not trigger a retag), while any change to a term or rule does.
+ * Revision of what the matcher makes of a taxonomy (windows, recipients, masks). Bump it with any
+ * matcher change that tags the same YAML differently, so stored articles are retagged.
+ * 2: clause windows, role masks, recipients in the donor's and act's clauses (issue 16).
+ */
+export const MATCHER_REVISION = 2;
+
+/**
+ * The taxonomy's version: a hash of its parsed content and the matcher revision, so comments and
+ * formatting do not change it (and do not trigger a retag), while any change to a term or rule does.
  */
 export function versionOf(yamlText: string): string {
   return createHash("sha256")
-    .update(JSON.stringify(parse(yamlText)), "utf8")
+    .update(`${MATCHER_REVISION}\n${JSON.stringify(parse(yamlText))}`, "utf8")
     .digest("hex")
     .slice(0, 12);
 }
@@ -136,6 +163,8 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
   const groupIndex = new Map<string, number>();
   const groupTerms: Taxonomy["groupTerms"] = {};
   let wpCounter = 0;
+  /** Shortest text a word pattern matches: short words (u, i, za, с) are frequent, so poor anchors. */
+  const minLength = new Map<number, number>();
 
   const fold = (lang: TermLang, s: string) => (lang === "ru" ? foldCyrl(s) : foldLatn(s));
 
@@ -171,6 +200,7 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
         node = nx;
       }
       node.entries.push({ wp, caseMode: caseMode === 2 ? 1 : caseMode });
+      minLength.set(wp, prefix.length);
       return wp;
     }
     const m = /^([^{}]+)(?:\{([^{}]*)\})?$/.exec(s);
@@ -185,6 +215,7 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
         else ends.push(part.trim());
       }
     }
+    minLength.set(wp, Math.min(...[...new Set(ends)].map((e) => fold(lang, stem + e).length)));
     for (const e of new Set(ends)) {
       const form = fold(lang, stem + e);
       const key = form.toLowerCase();
@@ -211,15 +242,28 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
     if (slots.length === 0 || slots[0]?.optional || slots[0]?.any) {
       throw new TaxonomyError(`${where}: a term must start with a word ("${raw}")`);
     }
+    // Index the term by the required slot whose shortest word is longest, so that a phrase such
+    // as "u|ka|sa =EU" is looked at only where "EU" occurs, not at every "u" (first slot on ties).
+    let anchor = 0;
+    let best = -1;
+    slots.forEach((slot, i) => {
+      if (slot.optional || slot.any) return;
+      const score = Math.min(...[...slot.alts].map((wp) => minLength.get(wp) ?? 0));
+      if (score > best) {
+        best = score;
+        anchor = i;
+      }
+    });
     const id = tables.terms.length;
-    tables.terms.push({ group, slots, source: raw });
-    for (const wp of slots[0]?.alts ?? []) {
-      const list = tables.byFirst.get(wp);
-      if (list === undefined) tables.byFirst.set(wp, [id]);
+    tables.terms.push({ group, slots, anchor, source: raw });
+    for (const wp of slots[anchor]?.alts ?? []) {
+      const list = tables.byAnchor.get(wp);
+      if (list === undefined) tables.byAnchor.set(wp, [id]);
       else list.push(id);
     }
   };
 
+  const cancelsRaw = new Map<number, string[]>();
   const addGroup = (name: string, perLang: Record<string, unknown> | undefined) => {
     const id = groupNames.length;
     groupNames.push(name);
@@ -232,8 +276,10 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
       for (const t of list) addTerm(id, lang, t, `groups.${name}.${lang}`);
     }
     for (const key of Object.keys(perLang ?? {})) {
-      if (!(LANGS as readonly string[]).includes(key)) {
-        throw new TaxonomyError(`groups.${name}: unknown language "${key}" (use sr, ru, en)`);
+      if (key === "cancels" && name !== "masks") {
+        cancelsRaw.set(id, asStringList(perLang?.[key], `groups.${name}.cancels`));
+      } else if (!(LANGS as readonly string[]).includes(key)) {
+        throw new TaxonomyError(`groups.${name}: unknown key "${key}" (use sr, ru, en, cancels)`);
       }
     }
   };
@@ -246,6 +292,17 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
     if (id === undefined) throw new TaxonomyError(`${where}: unknown group "${String(name)}"`);
     return id;
   };
+  const cancels = new Map<number, number[]>();
+  for (const [id, names] of cancelsRaw) {
+    cancels.set(
+      id,
+      names.map((n) => gid(n, `groups.${groupNames[id]}.cancels`)),
+    );
+  }
+  const clausesRaw = (doc["clauses"] ?? {}) as Record<string, unknown>;
+  const clauseActs = new Set(
+    asStringList(clausesRaw["acts"], "clauses.acts").map((n) => gid(n, "clauses.acts")),
+  );
 
   const themes: CompiledTheme[] = [];
   for (const id of THEME_IDS) {
@@ -265,9 +322,9 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
           return names.map((n) => gid(n, where));
         });
       });
-      const window = r.window ?? "item";
-      if (window !== "sentence" && window !== "title+sentence" && window !== "item")
-        throw new TaxonomyError(`${where}.window: sentence | title+sentence | item`);
+      const window = (r.window ?? "item") as RuleWindow;
+      if (!(WINDOWS as readonly string[]).includes(window))
+        throw new TaxonomyError(`${where}.window: ${WINDOWS.join(" | ")}`);
       const list = (v: unknown, k: string) =>
         asStringList(v, `${where}.${k}`).map((n) => {
           used.add(n);
@@ -281,6 +338,8 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
         require: list(r.require, "require"),
         implicit: asStringList(r.implicit, `${where}.implicit`),
         unless: list(r.unless, "unless"),
+        context: list(r.context, "context"),
+        subjectForm: list(r.subject_form, "subject_form"),
       };
     });
     themes.push({
@@ -303,10 +362,12 @@ export function compileTaxonomy(yamlText: string, source = "<inline>"): Taxonomy
     groupNames,
     groupTerms,
     maskGroup: 0,
+    cancels,
+    clauseActs,
     views,
   };
 }
 
 function emptyView(): ViewTables {
-  return { forms: new Map(), trie: { next: new Map(), entries: [] }, byFirst: new Map(), terms: [] };
+  return { forms: new Map(), trie: { next: new Map(), entries: [] }, byAnchor: new Map(), terms: [] };
 }

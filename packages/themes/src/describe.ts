@@ -14,9 +14,11 @@ export function describeTaxonomy(tax: Taxonomy): string {
         .join("  OR  ");
       const extra: string[] = [`window: ${r.window}`];
       const names = (ids: number[]) => ids.map((g) => tax.groupNames[g]).join(", ");
-      if (r.require.length) extra.push(`requires: ${names(r.require)}`);
-      if (r.implicit.length)
-        extra.push(`implicit in: ${r.implicit.join(", ")} unless ${names(r.unless) || "-"}`);
+      if (r.require.length) extra.push(`recipient: ${names(r.require)}`);
+      if (r.implicit.length) extra.push(`implicit in: ${r.implicit.join(", ")}`);
+      if (r.unless.length) extra.push(`rival recipients: ${names(r.unless)}`);
+      if (r.subjectForm.length) extra.push(`not a recipient beside a rival: ${names(r.subjectForm)}`);
+      if (r.context.length) extra.push(`needs in window: ${names(r.context)}`);
       if (r.veto.length) extra.push(`vetoed in window by: ${names(r.veto)}`);
       if (r.vetoItem.length) extra.push(`vetoed in item by: ${names(r.vetoItem)}`);
       lines.push(`  rule ${i + 1}: ${clauses}`);
@@ -28,7 +30,10 @@ export function describeTaxonomy(tax: Taxonomy): string {
   for (const name of ["masks", ...tax.groupNames.filter((n) => n !== "masks")]) {
     if (groupsShown.has(name)) continue;
     groupsShown.add(name);
-    lines.push(`  ${name}`);
+    const cancels = tax.cancels.get(tax.groupNames.indexOf(name));
+    lines.push(
+      cancels ? `  ${name} (cancels ${cancels.map((g) => tax.groupNames[g]).join(", ")})` : `  ${name}`,
+    );
     for (const lang of LANGS) {
       const terms = tax.groupTerms[name]?.[lang] ?? [];
       if (terms.length) lines.push(`    ${lang}: ${terms.join(", ")}`);

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { compileTaxonomy, type Taxonomy } from "./compile";
 
 export type { CompiledRule, CompiledTheme, Taxonomy, TermLang, ThemeId } from "./compile";
-export { compileTaxonomy, TaxonomyError, THEME_IDS, versionOf } from "./compile";
+export { compileTaxonomy, MATCHER_REVISION, TaxonomyError, THEME_IDS, versionOf } from "./compile";
 export { describeTaxonomy, formatTagsForCli } from "./describe";
 export type { Evidence, Field, GroupMatch, ItemAnalysis, TagInput, ThemeTag } from "./match";
 export { analyzeItem, tagItem } from "./match";

@@ -30,6 +30,12 @@ export interface GroupMatch {
   group: number;
   field: Field;
   sentence: number;
+  /**
+   * Clause index within the field. A clause with no act of its own (a gapped remnant such as
+   * "…, a Srbiji respiratore", or an apposition after a coordinating joint) carries the index of
+   * the clause it is read with.
+   */
+  clause: number;
   start: number;
   end: number;
 }
@@ -76,6 +82,10 @@ function push(list: number[], wp: number): number[] {
 function tokenize(view: TextView, tables: ViewTables): Token[] {
   const out: Token[] = [];
   const text = view.text;
+  // Lower-case the whole text once when that keeps every offset (it does unless a letter such as
+  // "İ" lower-cases to two code units); otherwise each token on its own.
+  const lowerText = text.toLowerCase();
+  const sameLength = lowerText.length === text.length;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -86,7 +96,7 @@ function tokenize(view: TextView, tables: ViewTables): Token[] {
     const s = i;
     while (i < n && isWordChar(text, i)) i++;
     const tok = text.slice(s, i);
-    const lower = tok.toLowerCase();
+    const lower = sameLength ? lowerText.slice(s, i) : tok.toLowerCase();
     let entries = NO_ENTRIES;
     const exact = tables.forms.get(lower);
     if (exact !== undefined) for (const e of exact) if (accepts(e, tok)) entries = push(entries, e.wp);
@@ -122,6 +132,27 @@ function matchSlots(
   return slot.optional ? matchSlots(text, tokens, slots, si + 1, ti) : -1;
 }
 
+/** Match the slots before a term's anchor, right to left from token ti; returns the first token index or -1. */
+function matchBack(
+  text: string,
+  tokens: Token[],
+  slots: ViewTables["terms"][number]["slots"],
+  si: number,
+  ti: number,
+): number {
+  if (si < 0) return ti + 1;
+  const slot = slots[si]!;
+  const tok = tokens[ti];
+  const next = tokens[ti + 1];
+  if (tok !== undefined && next !== undefined && JOINER.test(text.slice(tok.e, next.s))) {
+    if (slot.any || tok.entries.some((wp) => slot.alts.has(wp))) {
+      const r = matchBack(text, tokens, slots, si - 1, ti - 1);
+      if (r >= 0) return r;
+    }
+  }
+  return slot.optional ? matchBack(text, tokens, slots, si - 1, ti) : -1;
+}
+
 /** Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote. */
 function sentenceStarts(text: string): number[] {
   const starts = [0];
@@ -130,10 +161,64 @@ function sentenceStarts(text: string): number[] {
   return starts;
 }
 
-function sentenceOf(starts: number[], pos: number): number {
-  let k = 0;
-  while (k + 1 < starts.length && starts[k + 1]! <= pos) k++;
-  return k;
+// Clause joints inside a sentence: a semicolon, a spaced dash, or a comma before a conjunction
+// (sr Latin and Cyrillic, ru, en). After a subordinating or adverbial joint (dok, međutim, однако,
+// тогда как, while, whereas) a full clause follows; after a coordinating one (a, ali, no, а, но,
+// but), a semicolon or a dash the part may be a gapped remnant with no verb of its own ("…Italiji,
+// a Srbiji respiratore"), read with the clause before it when it has no act (matchField).
+// "a ne" ("and not") is a contrast inside one clause, not a joint.
+const CLAUSE_RE =
+  /;\s+|\s(?:[–—]|--)\s+|,\s+(?=(?:a(?!\s+ne\s)|ali|no|nego|а(?!\s+(?:не|ne)\s)|али|но|зато|but|yet|(dok|međutim|medjutim|док|међутим|однако|тогда как|в то время как|while|whereas))\s)/giu;
+
+interface Bounds {
+  starts: number[];
+  sentence: number[];
+  /** A clause read on its own even without an act: the first of its sentence, or a full clause. */
+  own: boolean[];
+}
+
+function clauseBounds(text: string): Bounds {
+  const sent = sentenceStarts(text);
+  const cuts: { at: number; full: boolean }[] = [];
+  CLAUSE_RE.lastIndex = 0;
+  for (let m = CLAUSE_RE.exec(text); m !== null; m = CLAUSE_RE.exec(text)) {
+    cuts.push({ at: m.index + m[0].length, full: m[1] !== undefined });
+  }
+  const starts: number[] = [];
+  const sentence: number[] = [];
+  const own: boolean[] = [];
+  let si = 0;
+  let ci = 0;
+  // Merge the two sorted lists; a cut at a sentence start is that sentence's first clause.
+  while (si < sent.length || ci < cuts.length) {
+    const nextSent = sent[si] ?? Number.POSITIVE_INFINITY;
+    const cut = cuts[ci];
+    const nextCut = cut?.at ?? Number.POSITIVE_INFINITY;
+    if (nextSent <= nextCut) {
+      if (nextCut === nextSent) ci++;
+      starts.push(nextSent);
+      sentence.push(si);
+      own.push(true);
+      si++;
+    } else {
+      starts.push(nextCut);
+      sentence.push(si - 1);
+      own.push(cut!.full);
+      ci++;
+    }
+  }
+  return { starts, sentence, own };
+}
+
+function indexOf(starts: number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, out: GroupMatch[]): void {
@@ -144,28 +229,48 @@ function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, o
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     for (const wp of tok.entries) {
-      const termIds = tables.byFirst.get(wp);
+      const termIds = tables.byAnchor.get(wp);
       if (termIds === undefined) continue;
       for (const tid of termIds) {
         const term = tables.terms[tid]!;
-        const end = matchSlots(view.text, tokens, term.slots, 1, i + 1);
+        const a = term.anchor === 0 ? i : matchBack(view.text, tokens, term.slots, term.anchor - 1, i - 1);
+        if (a < 0) continue;
+        const end = matchSlots(view.text, tokens, term.slots, term.anchor + 1, i + 1);
         if (end < 0) continue;
-        if (!found.some((f) => f.group === term.group && f.a === i && f.b === end)) {
-          found.push({ group: term.group, a: i, b: end });
+        if (!found.some((f) => f.group === term.group && f.a === a && f.b === end)) {
+          found.push({ group: term.group, a, b: end });
         }
       }
     }
   }
   if (found.length === 0) return;
   const masks = found.filter((f) => f.group === tax.maskGroup);
-  const starts = sentenceStarts(text);
+  // Role masks cancel only the groups they name ("u EU": the EU as a destination is not a donor).
+  const roleMasks = tax.cancels.size === 0 ? [] : found.filter((f) => tax.cancels.has(f.group));
+  let bounds: Bounds | undefined;
+  const first = out.length;
+  const acts = new Set<number>();
   for (const f of found) {
     if (f.group === tax.maskGroup) continue;
     if (masks.some((m) => m.a < f.b && f.a < m.b)) continue;
+    if (roleMasks.some((m) => m.a < f.b && f.a < m.b && tax.cancels.get(m.group)!.includes(f.group)))
+      continue;
     const start = view.orig[tokens[f.a]!.s]!;
     const end = view.orig[tokens[f.b - 1]!.e]!;
-    out.push({ group: f.group, field, sentence: sentenceOf(starts, start), start, end });
+    bounds ??= clauseBounds(text);
+    const c = indexOf(bounds.starts, start);
+    if (tax.clauseActs.has(f.group)) acts.add(c);
+    out.push({ group: f.group, field, sentence: bounds.sentence[c]!, clause: c, start, end });
   }
+  if (bounds === undefined) return;
+  for (let i = first; i < out.length; i++) out[i]!.clause = readWith(bounds, acts, out[i]!.clause);
+}
+
+/** The clause a clause is read with: itself if it has an act or stands on its own, else the one before. */
+function readWith(b: Bounds, acts: Set<number>, clause: number): number {
+  let c = clause;
+  while (c > 0 && !b.own[c] && !acts.has(c)) c--;
+  return c;
 }
 
 export interface ItemAnalysis {
@@ -200,19 +305,61 @@ function itemLang(script: Script, item: TagInput): string {
   return guessLatnLang(item.summary ? `${item.title}\n${item.summary}` : item.title);
 }
 
-/** Pick one non-overlapping match per slot (slots are few, so plain backtracking is fine). */
-function satisfy(slots: number[][], byGroup: Map<number, GroupMatch[]>, picked: GroupMatch[]): boolean {
+/**
+ * Pick one non-overlapping match per slot whose recipient holds (slots are few, so plain
+ * backtracking is fine).
+ */
+function satisfy(
+  slots: number[][],
+  win: Map<number, GroupMatch[]>,
+  picked: GroupMatch[],
+  rule: CompiledRule,
+  fallback: boolean,
+): boolean {
   const k = picked.length;
-  if (k === slots.length) return true;
+  if (k === slots.length) return rule.require.length === 0 || recipientHolds(rule, win, picked, fallback);
   for (const g of slots[k]!) {
-    for (const m of byGroup.get(g) ?? []) {
-      if (picked.some((p) => p.field === m.field && p.start < m.end && m.start < p.end)) continue;
+    for (const m of win.get(g) ?? []) {
+      if (picked.some((p) => overlaps(p, m))) continue;
       picked.push(m);
-      if (satisfy(slots, byGroup, picked)) return true;
+      if (satisfy(slots, win, picked, rule, fallback)) return true;
       picked.pop();
     }
   }
   return false;
+}
+
+const overlaps = (a: GroupMatch, b: GroupMatch) => a.field === b.field && a.start < b.end && b.start < a.end;
+const inClauseOf = (picked: GroupMatch[], m: GroupMatch) =>
+  picked.some((p) => p.field === m.field && p.clause === m.clause);
+
+/**
+ * The recipient belongs to the clauses the donor and the act are in. Named there, it counts — but
+ * beside a rival recipient only in a recipient's role ("Russia sent aid to Italy as Serbia waits":
+ * Serbia as a subject is not the recipient; Srbiji, u Srbiju, to Serbia, "Srbija je dobila" are). A
+ * rival there (other than the donor itself: "Norveška donirala…") rules out a recipient named
+ * elsewhere in the item or left implicit (`fallback`).
+ */
+function recipientHolds(
+  rule: CompiledRule,
+  win: Map<number, GroupMatch[]>,
+  picked: GroupMatch[],
+  fallback: boolean,
+): boolean {
+  let rival = false;
+  for (const g of rule.unless) {
+    for (const r of win.get(g) ?? []) {
+      if (inClauseOf(picked, r) && !picked.some((p) => overlaps(p, r))) rival = true;
+    }
+  }
+  for (const g of rule.require) {
+    for (const r of win.get(g) ?? []) {
+      if (!inClauseOf(picked, r)) continue;
+      if (rival && rule.subjectForm.some((sg) => (win.get(sg) ?? []).some((x) => overlaps(x, r)))) continue;
+      return true;
+    }
+  }
+  return fallback && !rival;
 }
 
 function groupBy(matches: GroupMatch[]): Map<number, GroupMatch[]> {
@@ -225,46 +372,80 @@ function groupBy(matches: GroupMatch[]): Map<number, GroupMatch[]> {
   return by;
 }
 
+/** Group the matches by a key (a window). */
+function windowsBy(matches: GroupMatch[], key: (m: GroupMatch) => string): Map<string, GroupMatch[]> {
+  const by = new Map<string, GroupMatch[]>();
+  for (const m of matches) {
+    const k = key(m);
+    const l = by.get(k);
+    if (l === undefined) by.set(k, [m]);
+    else l.push(m);
+  }
+  return by;
+}
+
 export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
   const { matches, script } = analyzeItem(tax, item);
   let lang: string | undefined;
   if (matches.length === 0) return [];
   const itemGroups = new Set(matches.map((m) => m.group));
-  const windows = new Map<string, GroupMatch[]>();
-  for (const m of matches) {
-    const key = `${m.field}:${m.sentence}`;
-    const l = windows.get(key);
-    if (l === undefined) windows.set(key, [m]);
-    else l.push(m);
-  }
-  const sentenceWindows = [...windows.values()].map(groupBy);
-  const itemWindow = [groupBy(matches)];
-  // "title+sentence": the headline read together with each summary sentence, since a headline
-  // often names the donor and the summary the act (or the reverse).
-  const titleMatches = matches.filter((m) => m.field === "title");
-  const summarySentences = [...windows.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
-  const leadWindows =
-    summarySentences.length === 0
-      ? [groupBy(titleMatches)]
-      : summarySentences.map((ms) => groupBy([...titleMatches, ...ms]));
-  const windowsFor = (w: CompiledRule["window"]) =>
-    w === "sentence" ? sentenceWindows : w === "item" ? itemWindow : leadWindows;
+
+  const cache = new Map<CompiledRule["window"], Map<number, GroupMatch[]>[]>();
+  const windowsFor = (w: CompiledRule["window"]): Map<number, GroupMatch[]>[] => {
+    let ws = cache.get(w);
+    if (ws !== undefined) return ws;
+    if (w === "item") ws = [groupBy(matches)];
+    else if (w === "sentence")
+      ws = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).values()].map(groupBy);
+    else if (w === "title+sentence") {
+      // The headline read together with each summary sentence, since a headline often names the donor
+      // and the summary the act (or the reverse).
+      const title = matches.filter((m) => m.field === "title");
+      const sentences = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).entries()]
+        .filter(([k]) => k.startsWith("summary:"))
+        .map(([, v]) => v);
+      ws = sentences.length === 0 ? [groupBy(title)] : sentences.map((ms) => groupBy([...title, ...ms]));
+    } else {
+      const clauses = windowsBy(matches, (m) => `${m.field}:${m.clause}`);
+      if (w === "clause") ws = [...clauses.values()].map(groupBy);
+      else {
+        // title+clause: each title clause read with each summary clause (the summary says what the
+        // headline's event was, so its vetoes apply to it), and each summary clause alone; a title
+        // without a summary: each title clause.
+        const tcs = [...clauses.entries()].filter(([k]) => k.startsWith("title:")).map(([, v]) => v);
+        const scs = [...clauses.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
+        if (scs.length === 0) ws = tcs.map(groupBy);
+        else {
+          ws = scs.map(groupBy);
+          for (const tc of tcs) for (const sc of scs) ws.push(groupBy([...tc, ...sc]));
+        }
+      }
+    }
+    cache.set(w, ws);
+    return ws;
+  };
 
   const tags: ThemeTag[] = [];
   for (const theme of tax.themes) {
     const evidence: GroupMatch[] = [];
     for (const rule of theme.rules) {
+      // Most items cannot meet any clause even item-wide: skip them before building windows.
+      if (!rule.clauses.some((c) => c.every((slot) => slot.some((g) => itemGroups.has(g))))) continue;
+      // Recipient: named in the clauses of the donor and the act; or named elsewhere in the item; or,
+      // for the `implicit` languages, left unsaid (no rival anywhere) — the fallbacks only while the
+      // donor's and the act's clauses name no rival recipient (see accept below).
+      let fallback = true;
       if (rule.require.length > 0 && !rule.require.some((g) => itemGroups.has(g))) {
         lang ??= itemLang(script, item);
-        const implicitOk = rule.implicit.includes(lang) && !rule.unless.some((g) => itemGroups.has(g));
-        if (!implicitOk) continue;
+        fallback = rule.implicit.includes(lang) && !rule.unless.some((g) => itemGroups.has(g));
       }
       if (rule.vetoItem.some((g) => itemGroups.has(g))) continue;
       for (const win of windowsFor(rule.window)) {
         if (rule.veto.some((g) => win.has(g))) continue;
+        if (rule.context.length > 0 && !rule.context.some((g) => win.has(g))) continue;
         for (const clause of rule.clauses) {
           const picked: GroupMatch[] = [];
-          if (!satisfy(clause, win, picked)) continue;
+          if (!satisfy(clause, win, picked, rule, fallback)) continue;
           // A one-slot clause (a plain mention) cites every mention, not just the first.
           if (clause.length === 1) for (const g of clause[0]!) evidence.push(...(win.get(g) ?? []));
           else evidence.push(...picked);

@@ -1,49 +1,10 @@
 // One case per inclusion / exclusion clause of the labelling guide, in Serbian (both scripts),
 // Russian and English. All sentences are written for these tests.
 import { describe, expect, it } from "vitest";
-import { defaultTaxonomy, type ThemeId, tagItem } from "../src/index";
-import { toCyrillic } from "../test-support/sr-cyrl";
-
-type Lang = "sr" | "ru" | "en";
-interface Case {
-  lang: Lang;
-  title: string;
-  summary?: string;
-  has?: ThemeId[];
-  not?: ThemeId[];
-}
+import { defaultTaxonomy, tagItem } from "../src/index";
+import { runCases as run } from "../test-support/cases";
 
 const tax = defaultTaxonomy();
-
-function check(c: Case, title: string, summary: string | undefined, lang: string | null) {
-  const tags = tagItem(tax, { title, summary, lang });
-  const ids = tags.map((t) => t.id);
-  for (const id of c.has ?? []) expect(ids, `${id} expected in: ${title} | ${summary ?? ""}`).toContain(id);
-  for (const id of c.not ?? [])
-    expect(ids, `${id} not expected in: ${title} | ${summary ?? ""}`).not.toContain(id);
-  for (const t of tags) {
-    for (const e of t.evidence) {
-      const src = e.field === "title" ? title : (summary ?? "");
-      expect(src.slice(e.start, e.end)).toBe(e.text);
-    }
-  }
-}
-
-function run(name: string, cases: Case[]) {
-  describe(name, () => {
-    for (const c of cases) {
-      it(`[${c.lang}] ${c.title}`, () => {
-        check(c, c.title, c.summary, c.lang);
-        check(c, c.title, c.summary, null); // the tagger must work without the language hint
-        if (c.lang === "sr") {
-          const summary = c.summary === undefined ? undefined : toCyrillic(c.summary);
-          check(c, toCyrillic(c.title), summary, "sr");
-          check(c, toCyrillic(c.title), summary, null);
-        }
-      });
-    }
-  });
-}
 
 run("kosovo", [
   { lang: "sr", title: "Pregovori o Kosovu nastavljeni u Briselu", has: ["kosovo"] },
@@ -51,7 +12,9 @@ run("kosovo", [
   { lang: "sr", title: "Odluka Prištine izazvala proteste", has: ["kosovo"] },
   { lang: "sr", title: "Delegacija iz Pristine nije dosla na sastanak", has: ["kosovo"] },
   { lang: "sr", title: "Kurti: Nećemo menjati odluku o dinaru", has: ["kosovo"] },
-  { lang: "sr", title: "Tači ponovio da je spreman na dogovor sa Beogradom", has: ["kosovo"] },
+  { lang: "sr", title: "Predsednik Tači ponovio da je spreman na dogovor sa Beogradom", has: ["kosovo"] },
+  // Thaçi named without being named as Kosovo's leader is not Kosovo (THEMES.md)
+  { lang: "sr", title: "Tači ponovio da je spreman na dogovor sa Beogradom", not: ["kosovo"] },
   { lang: "sr", title: "KFOR pojačao patrole kod Zvečana", has: ["kosovo"] },
   { lang: "sr", title: "Mandat misije EULEX-a produžen", has: ["kosovo"] },
   { lang: "sr", title: "Srpska lista napustila institucije na severu", has: ["kosovo"] },
