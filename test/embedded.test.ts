@@ -1,15 +1,18 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, type Database } from "@vesti/db";
 import { openEmbeddedPostgres } from "@vesti/embedded";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../packages/db/test-support/test-database";
 import { buildCorpus, expectedCounts, rssFor } from "./support/corpus";
 import { embeddedHome } from "./support/embedded";
 import { type FeedServer, startFeedServer } from "./support/feed-server";
 import { sorted, storedCounts, waitFor } from "./support/pipeline";
+import { freePort } from "./support/processes";
 
 // The README's default as a new user meets it: no DATABASE_URL, no REDIS_URL. `vesti` runs as a real
 // process (CI runs as root, so the embedded server runs as the postgres account), against loopback feeds.
@@ -238,5 +241,110 @@ describe("the embedded default (no DATABASE_URL, no REDIS_URL)", () => {
     const status = await vesti(["db", "status"], home.env);
     expect(status.stdout).toMatch(/PostgreSQL is stopped/);
     await expectExactCounts();
+  });
+});
+
+describe("start-up errors: one sentence that names what to fix", () => {
+  const lastLine = (text: string) => text.trim().split("\n").at(-1) ?? "";
+
+  it("an unreachable DATABASE_URL is retried for STARTUP_RETRY_SECONDS, then named with its host and port", async () => {
+    const port = await freePort();
+    const r = await vesti(["run", "--once"], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/vesti`,
+      STARTUP_RETRY_SECONDS: "2",
+    });
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stderr)).toMatch(
+      new RegExp(
+        `^vesti: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port} \\(DATABASE_URL\\) after 2 s: .*ECONNREFUSED.*unset DATABASE_URL and REDIS_URL to run on the embedded default$`,
+      ),
+    );
+    const attempts = (r.stdout + r.stderr).match(/not reachable yet; retrying/g) ?? [];
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.length).toBeLessThan(10);
+  });
+
+  it("REDIS_URL without DATABASE_URL is refused", async () => {
+    const r = await vesti(["run", "--once"], { REDIS_URL: "redis://127.0.0.1:6379" });
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stderr)).toMatch(
+      /^vesti: REDIS_URL is set but DATABASE_URL is not: the distributed mode needs both/,
+    );
+  });
+
+  it("an unreachable REDIS_URL ends with its name, not with endless worker errors", async () => {
+    const t = await createTestDatabase();
+    try {
+      const port = await freePort();
+      const r = await vesti(["run", "--once"], {
+        DATABASE_URL: t.url,
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        STARTUP_RETRY_SECONDS: "1",
+      });
+      expect(r.code).toBe(1);
+      expect(lastLine(r.stderr)).toMatch(
+        new RegExp(`^vesti: cannot reach Redis at 127\\.0\\.0\\.1:${port} \\(REDIS_URL\\)`),
+      );
+      expect(r.stdout + r.stderr).not.toMatch(/worker error/);
+    } finally {
+      await t.destroy();
+    }
+  });
+
+  it("a taken embedded port names EMBEDDED_PG_PORT", async () => {
+    const other = await embeddedHome();
+    const squatter: Server = createServer(() => {});
+    await new Promise<void>((r) => squatter.listen(other.port, "127.0.0.1", r));
+    try {
+      const r = await vesti(["sql", "SELECT 1"], other.env);
+      expect(r.code).toBe(1);
+      expect(lastLine(r.stderr)).toBe(
+        `vesti: port ${other.port} on 127.0.0.1 is taken by another program: set EMBEDDED_PG_PORT to a free port`,
+      );
+    } finally {
+      await new Promise((r) => squatter.close(r));
+      await other.remove();
+    }
+  });
+
+  it.runIf(isRoot)(
+    "as root, a data folder the server's account cannot reach is named, with the way out",
+    async () => {
+      const other = await embeddedHome();
+      chmodSync(other.home, 0o755); // mkdtemp's 0700 would be the first folder in the way
+      const locked = join(other.home, "locked");
+      mkdirSync(join(locked, "inner"), { recursive: true, mode: 0o700 });
+      chmodSync(locked, 0o700);
+      try {
+        const r = await vesti(["sql", "SELECT 1"], {
+          ...other.env,
+          VESTI_HOME: join(locked, "inner", "vesti"),
+        });
+        expect(r.code).toBe(1);
+        expect(lastLine(r.stderr)).toMatch(
+          new RegExp(
+            `^vesti: embedded PostgreSQL runs as the account "postgres" .* cannot enter ${locked} \\(mode 700\\).*Set VESTI_HOME to a folder it can reach`,
+          ),
+        );
+      } finally {
+        await other.remove();
+      }
+    },
+  );
+
+  it("a distributed-mode service refuses to start without DATABASE_URL and REDIS_URL", async () => {
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", join(ROOT, "services/ingest/src/main.ts")],
+        { cwd: ROOT, env: cleanEnv({}), timeout: 60_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      );
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /the ingest service is a process of the distributed mode and needs DATABASE_URL and REDIS_URL/,
+    );
   });
 });

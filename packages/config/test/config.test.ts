@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, settings } from "../src/index";
+import { ConfigError, DEFAULT_VESTI_HOME, parseConfig, resolveMode, settings } from "../src/index";
 
 describe("parseConfig", () => {
   it("applies defaults when the environment is empty", () => {
@@ -61,5 +61,29 @@ describe("docker-compose.yml", () => {
     .map(([name]) => name);
   it.each(distributed)("passes %s to the containers", (name) => {
     expect(compose).toMatch(new RegExp(`^\\s+${name}:`, "m"));
+  });
+});
+
+describe("resolveMode", () => {
+  it("runs embedded with neither URL, in VESTI_HOME (default: the repository's .vesti)", () => {
+    const mode = resolveMode(parseConfig({}));
+    expect(mode).toMatchObject({ kind: "embedded", port: 54329, home: DEFAULT_VESTI_HOME });
+    expect(DEFAULT_VESTI_HOME).toMatch(/[/\\]\.vesti$/);
+    expect(resolveMode(parseConfig({ VESTI_HOME: "/var/lib/vesti" }))).toMatchObject({
+      home: "/var/lib/vesti",
+    });
+  });
+  it("runs in-process jobs on a real server with DATABASE_URL only, distributed with both", () => {
+    const db = "postgres://u@db.example:5432/vesti";
+    expect(resolveMode(parseConfig({ DATABASE_URL: db }))).toMatchObject({ kind: "local", databaseUrl: db });
+    expect(resolveMode(parseConfig({ DATABASE_URL: db, REDIS_URL: "redis://r:6379" }))).toMatchObject({
+      kind: "distributed",
+      redisUrl: "redis://r:6379",
+    });
+  });
+  it("refuses REDIS_URL alone, saying what to do", () => {
+    expect(() => resolveMode(parseConfig({ REDIS_URL: "redis://r:6379" }))).toThrow(
+      /REDIS_URL is set but DATABASE_URL is not.*set DATABASE_URL too.*unset REDIS_URL/,
+    );
   });
 });

@@ -148,18 +148,17 @@ export async function runDemo(options: { now?: Date } = {}): Promise<void> {
       );
     });
     const v = `pnpm vesti --db ${database}`;
+    const next: [string, string][] = [
+      [`${v} sql "SELECT * FROM analytics.aid_attention_weekly ORDER BY week_start"`, ""],
+      [`${v} trends --theme chinese_aid --share`, "one theme, per week"],
+      [`${v} sql`, "an interactive prompt; \\d lists the views"],
+      [`${v} digest preview`, "last week's e-mail digest"],
+      ["docs/sql.md", "every view, with example queries"],
+      ["pnpm start", "the real thing: polls the outlets in infra/sources.yaml"],
+    ];
+    const w = Math.max(...next.filter(([, why]) => why).map(([cmd]) => cmd.length));
     process.stdout.write(
-      [
-        "",
-        "Try next:",
-        `  ${v} sql "SELECT * FROM analytics.aid_attention_weekly ORDER BY week_start"`,
-        `  ${v} trends --theme chinese_aid --share            (one theme, per week)`,
-        `  ${v} sql                                         (an interactive prompt; \\d lists the views)`,
-        `  ${v} digest preview                              (last week's e-mail digest)`,
-        "  docs/sql.md                                       (every view, with example queries)",
-        "  pnpm start                                        (the real thing: polls the outlets in infra/sources.yaml)",
-        "",
-      ].join("\n"),
+      `\nTry next:\n${next.map(([cmd, why]) => `  ${why ? `${cmd.padEnd(w)}  (${why})` : cmd}`).join("\n")}\n`,
     );
   } finally {
     await sample.close();
