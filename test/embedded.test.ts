@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDb, type Database } from "@vesti/db";
+import { createDb, type Database, seedDemo } from "@vesti/db";
 import { openEmbeddedPostgres } from "@vesti/embedded";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -244,6 +244,77 @@ describe("the embedded default (no DATABASE_URL, no REDIS_URL)", () => {
   });
 });
 
+describe("vesti demo", () => {
+  it("ingests the bundled sample from loopback on the embedded default and shows the thesis and the trends", async () => {
+    const other = await embeddedHome();
+    try {
+      const r = await vesti(["demo"], other.env);
+      expect(r.code).toBe(0);
+      // six outlets, each fetched once without error (UTF-8 and windows-1251 RSS, Atom)
+      for (const id of [
+        "demo-glasnik",
+        "demo-jutarnje",
+        "demo-brzi",
+        "demo-glas-moskve",
+        "demo-vestnik",
+        "demo-novosti-dnya",
+      ])
+        expect(r.stdout).toMatch(new RegExp(`^${id}\\s+1\\s+1\\s+\\d+\\s+[1-9]\\d*\\s+\\d+\\s+0\\b`, "m"));
+      // nine ISO weeks of the thesis view, and a trend line per theme
+      const weeks = r.stdout.match(/^\d{4}-W\d{2}\s+\d+/gm) ?? [];
+      expect(weeks).toHaveLength(9);
+      for (const theme of ["kosovo", "russian_aid", "chinese_aid", "eu_aid"])
+        expect(r.stdout).toMatch(new RegExp(`^ {2}${theme}\\s`, "m"));
+      expect(r.stdout).toMatch(/Try next:/);
+      // the sample's story is in the numbers: the Chinese-aid wave comes before the Russian one
+      const sql = await vesti(
+        [
+          "--db",
+          "vesti_demo",
+          "sql",
+          "--format",
+          "json",
+          "SELECT (array_agg(iso_week ORDER BY chinese_aid_share DESC))[1] AS chinese, (array_agg(iso_week ORDER BY russian_aid_share DESC))[1] AS russian FROM analytics.aid_attention_weekly",
+        ],
+        other.env,
+      );
+      const [peak] = JSON.parse(sql.stdout) as { chinese: string; russian: string }[];
+      expect(peak!.chinese < peak!.russian).toBe(true);
+      // the Cyrillic windows-1251 feed decoded to Cyrillic, not mojibake
+      const cyr = await vesti(
+        [
+          "--db",
+          "vesti_demo",
+          "sql",
+          "--format",
+          "json",
+          "SELECT count(*)::int AS n FROM analytics.articles WHERE outlet = 'demo-vestnik' AND lang = 'ru' AND script = 'Cyrl'",
+        ],
+        other.env,
+      );
+      expect(JSON.parse(cyr.stdout)[0].n).toBeGreaterThan(100);
+    } finally {
+      await other.remove();
+    }
+  });
+
+  it("vesti sql reads the query from stdin when it is not a terminal", async () => {
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", MAIN, "sql", "--format", "csv"], {
+        cwd: ROOT,
+        env: cleanEnv(home.env),
+      });
+      let stdout = "";
+      child.stdout.on("data", (c) => (stdout += c));
+      child.stderr.resume();
+      child.on("exit", (code) => resolve({ code, stdout }));
+      child.stdin.end("SELECT 1 AS one;\nSELECT 'два' AS two;\n");
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("one\n1\ntwo\nдва\n");
+  });
+});
+
 describe("start-up errors: one sentence that names what to fix", () => {
   const lastLine = (text: string) => text.trim().split("\n").at(-1) ?? "";
 
@@ -346,5 +417,44 @@ describe("start-up errors: one sentence that names what to fix", () => {
     expect(r.out).toMatch(
       /the ingest service is a process of the distributed mode and needs DATABASE_URL and REDIS_URL/,
     );
+  });
+});
+
+describe("the local mode (DATABASE_URL only): in-process jobs on a PostgreSQL server", () => {
+  it("--once leaves an unfinished retag for later at a batch boundary, exits 0, and the next run finishes it", async () => {
+    const t = await createTestDatabase();
+    try {
+      // Demo articles carry the taxonomy version "demo", so the first run must retag all of them.
+      await seedDemo(t.db, { from: "2026-01-01", to: "2026-02-15", perDay: 40 });
+      const total = await t.db
+        .selectFrom("articles")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      const env = { DATABASE_URL: t.url, SOURCES_FILE: sources, LOG_LEVEL: "info" };
+      const first = await vesti(["run", "--once", "--timeout", "0"], env);
+      expect(first.code).toBe(0);
+      const out = first.stdout + first.stderr;
+      expect(out).toMatch(/local mode \(DATABASE_URL is set and REDIS_URL is not/);
+      expect(out).toMatch(/the retag is left for later: it resumes where it stopped on the next start/);
+      expect(out).not.toMatch(/shutdown timed out/);
+      const stopped = await t.db.selectFrom("retag_runs").selectAll().executeTakeFirstOrThrow();
+      expect(stopped.status).toBe("interrupted");
+      expect(stopped.articles_total).toBe(total.n);
+      expect(stopped.articles_done).toBeLessThan(total.n);
+
+      const second = await vesti(["run", "--once", "--timeout", "200"], env);
+      expect(second.code).toBe(0);
+      const done = await t.db.selectFrom("retag_runs").selectAll().execute();
+      expect(done).toHaveLength(1);
+      expect(done[0]).toMatchObject({ status: "done", articles_done: total.n, interruptions: 1 });
+      const stale = await t.db
+        .selectFrom("articles")
+        .select("id")
+        .where("taxonomy_version", "=", "demo")
+        .execute();
+      expect(stale).toEqual([]);
+    } finally {
+      await t.destroy();
+    }
   });
 });

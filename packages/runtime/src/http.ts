@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import { StartupError } from "./startup";
 
 export type HealthCheck = () => Promise<void>;
 
@@ -47,7 +48,16 @@ export async function startOpsServer(options: {
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new StartupError(
+              `port ${options.port} on ${options.host} (HTTP_PORT, for /healthz and /metrics) is taken, perhaps by another Vesti process: ` +
+                "set HTTP_PORT to another port, or to 0 for any free one",
+            )
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, resolve);
   });
   return {
