@@ -8,6 +8,7 @@ export { addressChecker, BlockedAddressError } from "./net-guard";
 export type { FeedFormat } from "./parse";
 export * from "./read";
 export * from "./schedule";
+export * from "./sitemap";
 export * from "./sources";
 export * from "./text";
 export * from "./url";

@@ -26,9 +26,12 @@ export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
     collections: o.collections,
     feeds: o.feeds.map((f) => ({
       url: f.url,
+      kind: f.kind,
       language: f.language ?? null,
       note: f.note ?? null,
       verified: f.verified,
+      headers: f.headers ?? null,
+      robotsPermission: f.robotsPermission ?? o.robotsPermission ?? null,
     })),
   }));
 }
