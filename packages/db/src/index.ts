@@ -34,6 +34,18 @@ export {
   recentPublicationTimes,
   recordFetch,
 } from "./repositories/feeds";
+export { getRobots, type StoredRobots, saveRobots } from "./repositories/robots";
+export {
+  pendingSitemapChildren,
+  recordSitemapChild,
+  recordSitemapIndexFetch,
+  type SitemapChildFetch,
+  type SitemapChildRow,
+  selectSitemapChildrenForPoll,
+  sitemapChildren,
+  sitemapPollTotals,
+  sitemapUrlsOfPoll,
+} from "./repositories/sitemaps";
 export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
 export {
   activateTaxonomyVersion,

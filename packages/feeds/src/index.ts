@@ -1,4 +1,5 @@
 // @vesti/feeds: fetch (I/O) + pure decode/parse/normalise core + pure scheduling policy.
+export * from "./bot-protection";
 export * from "./dates";
 export * from "./decode";
 export * from "./errors";
@@ -7,6 +8,7 @@ export type { AddressPolicy } from "./net-guard";
 export { addressChecker, BlockedAddressError } from "./net-guard";
 export type { FeedFormat } from "./parse";
 export * from "./read";
+export * from "./robots";
 export * from "./schedule";
 export * from "./sitemap";
 export * from "./sources";
