@@ -12,6 +12,7 @@ export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositor
 export {
   addSubscriber,
   type DigestAid,
+  type DigestAidByAlignment,
   type DigestArticle,
   type DigestData,
   type DigestPair,
@@ -59,7 +60,9 @@ export {
   type AidAttentionWeeklyView,
   type AnalyticsViews,
   queryTrends,
+  type ThemeDailyByCollectionView,
   type ThemeDailyView,
+  type ThemeWeeklyByCollectionView,
   type ThemeWeeklyView,
   type TrendQuery,
   type TrendRow,
