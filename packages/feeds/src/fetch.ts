@@ -41,6 +41,8 @@ export interface FetchFeedOptions extends AddressPolicy {
   headers?: Readonly<Record<string, string>> | null;
   /** Keep the first maxBytes of a longer body instead of failing with too_large (robots.txt). */
   truncateAtMaxBytes?: boolean;
+  /** Called before each redirect is followed (e.g. a robots.txt check); throw to refuse it. */
+  beforeRedirect?: (url: string) => void | Promise<void>;
 }
 
 export const FEED_ACCEPT =
@@ -377,6 +379,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         }
         visited.add(next.href);
         current = checkUrl(next.href, checker);
+        await options.beforeRedirect?.(current.href);
         continue;
       }
 

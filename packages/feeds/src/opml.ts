@@ -110,7 +110,9 @@ const attr = (name: string, value: string | null | undefined) =>
  */
 export function buildOpml(outlets: readonly Outlet[], opts: { title?: string; now?: Date } = {}): string {
   const byCountry = new Map<string, Outlet[]>();
-  for (const o of outlets) byCountry.set(o.country, [...(byCountry.get(o.country) ?? []), o]);
+  // OPML lists feeds: an outlet without one has nothing to export.
+  for (const o of outlets)
+    if (o.feeds.length > 0) byCountry.set(o.country, [...(byCountry.get(o.country) ?? []), o]);
   const lines: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<opml version="2.0" xmlns:vesti="${VESTI_OPML_NS}">`,

@@ -56,6 +56,7 @@ function routes(): Record<string, Handler> {
           `User-agent: *\nDisallow: /private/\n\nUser-agent: Vesti\nDisallow: /feed-disallowed/\nDisallow: /sm/private.xml\n\nSitemap: ${base}/sitemap.xml\n`,
         ),
     "/feed": xml(rss("Vučić u Moskvi", `${base}/a/1`), "application/rss+xml"),
+    "/feed-redirects": (_q, r) => void r.writeHead(301, { location: "/feed-disallowed/" }).end(),
     "/feed-disallowed/": xml(rss("Kina donirala Srbiji maske", `${base}/a/2`), "application/rss+xml"),
     "/private/feed": xml(rss("Sutra kiša", `${base}/a/3`), "application/rss+xml"),
     "/sitemap.xml": xml(
@@ -153,6 +154,7 @@ beforeAll(async () => {
       timeZone: "Europe/Belgrade",
       feeds: [
         { url: `${base}/feed-disallowed/` },
+        { url: `${base}/feed-redirects` },
         { url: `${base}/feed` },
         { url: `${base}/private/feed`, robotsPermission: "e-mail from the editor, 2026-03-01" },
       ],
@@ -256,6 +258,12 @@ describe("robots.txt", () => {
     const health = (await feedHealth(t.db)).find((h) => h.url === `${base}/feed-disallowed/`);
     expect(health?.state).toBe("refused");
     expect(await titles(`${base}/feed-disallowed/`)).toEqual([]);
+  });
+
+  it("refuses a feed whose redirect leads to a disallowed path", async () => {
+    const { result } = await poll(`${base}/feed-redirects`);
+    expect(result).toMatchObject({ outcome: "refused" });
+    expect((await feed(`${base}/feed-redirects`)).last_error).toMatch(/redirected to .*\/feed-disallowed\//);
   });
 
   it("fetches a disallowed feed when the sources file records the operator's permission", async () => {

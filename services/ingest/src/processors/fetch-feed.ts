@@ -110,7 +110,24 @@ export async function processFetchFeed(
         etag: feed.etag,
         lastModified: feed.last_modified,
         previousContentHash: feed.content_hash,
+        // a redirect target must be allowed too (e.g. /feed → /feed/ under "Disallow: /feed/")
+        beforeRedirect: async (to) => {
+          if (feed.robots_permission) return;
+          const hop = await checkRobots(deps, to, feed.kind === "sitemap" ? "sitemap" : "feed");
+          if (!hop.allowed) throw new FeedFetchError("robots_disallowed", hop.reason, { url: to });
+        },
       });
+    } catch (error) {
+      if (error instanceof FeedFetchError && error.kind === "robots_disallowed")
+        return await refuse(
+          deps,
+          feed,
+          startedAt,
+          t0,
+          `redirected to ${error.url}: ${error.message}`,
+          logger,
+        );
+      throw error;
     } finally {
       await gate.release();
     }
