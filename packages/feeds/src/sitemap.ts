@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import iconv from "iconv-lite";
 import sax from "sax";
+import { resolveItemDate } from "./dates";
 import { normaliseCharset } from "./decode";
 import { FeedParseError } from "./errors";
 import { type NormalisedItem, type NormaliseOptions, normaliseItem } from "./normalise";
@@ -309,6 +310,17 @@ export async function readSitemap(bytes: Uint8Array, opts: ReadSitemapOptions): 
       stats.untitled++;
       return;
     }
+    // Cheap checks first: most entries of a big sitemap are archive, and only maxItems are kept.
+    if (items.length >= maxItems) {
+      stats.overCap++;
+      return;
+    }
+    const dates = [e.publicationDate || null, e.lastmod || null];
+    const date = resolveItemDate(dates, opts.timeZone, opts.fetchedAt);
+    if (!date.publishedEstimated && date.publishedAt.getTime() < oldest) {
+      stats.tooOld++;
+      return;
+    }
     const raw: RawItem = {
       title: e.title,
       link: loc,
@@ -316,7 +328,7 @@ export async function readSitemap(bytes: Uint8Array, opts: ReadSitemapOptions): 
       guidIsPermaLink: false,
       origLink: null,
       xmlBase: null,
-      dates: [e.publicationDate || null, e.lastmod || null],
+      dates,
       summary: null,
       content: null,
       author: null,
@@ -329,16 +341,8 @@ export async function readSitemap(bytes: Uint8Array, opts: ReadSitemapOptions): 
     };
     const item = normaliseItem(raw, opts.feedUrl, opts, warnings, stats.entries - 1);
     if (!item) return;
-    if (!item.publishedEstimated && item.publishedAt.getTime() < oldest) {
-      stats.tooOld++;
-      return;
-    }
     if (seen.has(item.identityKey)) {
       dupes++;
-      return;
-    }
-    if (items.length >= maxItems) {
-      stats.overCap++;
       return;
     }
     seen.add(item.identityKey);
