@@ -48,6 +48,7 @@ beforeAll(async () => {
       `    script: ${o.country === "RS" ? "mixed" : "cyrillic"}`,
       `    timeZone: ${o.country === "RS" ? "Europe/Belgrade" : "Europe/Moscow"}`,
       `    homeUrl: https://${o.id}.example/`,
+      ...(o === corpus.outlets[0] ? ["    collections: [first-outlets, serbia-national]"] : []),
       "    feeds:",
       ...o.feeds.map((f) => `      - url: ${server.baseUrl}/f${f}.xml`),
     ]),
@@ -106,6 +107,54 @@ describe("the vesti CLI", () => {
     expect(rows.reduce((s, r) => s + r.mentions, 0)).toBe(want);
   });
 
+  it("slices the trend series by collection", async () => {
+    const first = corpus.outlets[0]!.id;
+    const byOutlet = await vesti(
+      "trends",
+      "--theme",
+      "vucic",
+      "--by",
+      "day",
+      "--format",
+      "json",
+      "--outlet",
+      first,
+    );
+    const { stdout } = await vesti(
+      "trends",
+      "--theme",
+      "vucic",
+      "--by",
+      "day",
+      "--format",
+      "json",
+      "--collection",
+      "first-outlets",
+    );
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(byOutlet.stdout));
+    expect((JSON.parse(stdout) as unknown[]).length).toBeGreaterThan(0);
+    const none = await vesti("trends", "--theme", "vucic", "--collection", "no-such-collection");
+    expect(none.stderr).toMatch(/no articles match/);
+  });
+
+  it("reads a news sitemap with feed inspect, as JSON lines like a feed", async () => {
+    const file = join(ROOT, "packages/feeds/test/fixtures/sitemaps/rt-balkan-news-latn.xml");
+    const { stdout, stderr } = await vesti(
+      "feed",
+      "inspect",
+      file,
+      "--all-dates",
+      "--feed-url",
+      "https://lat.rt.rs/sitemap/news.xml",
+    );
+    const items = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { title: string; link: string });
+    expect(items.map((i) => i.title)).toContain("Vučić i Putin razgovarali telefonom o Kosovu");
+    expect(stderr).toMatch(/^format: sitemap;/m);
+  });
+
   it("manages digest subscribers and previews the week's digest from the stored articles", async () => {
     await vesti("subscribers", "add", "Analyst@Example.org", "--themes", "vucic,kosovo");
     expect((await vesti("subscribers", "list")).stdout).toMatch(/analyst@example\.org\s+yes\s+vucic,kosovo/);
@@ -117,6 +166,22 @@ describe("the vesti CLI", () => {
     await vesti("subscribers", "remove", "analyst@example.org");
     expect((await vesti("subscribers", "list")).stdout).toMatch(/analyst@example\.org\s+no\s/);
     await expect(vesti("subscribers", "remove", "nobody@example.org")).rejects.toMatchObject({ code: 1 });
+  });
+
+  it("exports the sources as OPML and imports an OPML file into the sources file, then syncs", async () => {
+    const exported = (await vesti("sources", "export", "--format", "opml")).stdout;
+    expect(exported).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<opml version="2.0"/);
+    expect(exported).toContain(`xmlUrl="${server.baseUrl}/f${corpus.outlets[0]!.feeds[0]}.xml"`);
+    expect(exported).toContain('vesti:collections="first-outlets serbia-national"');
+    const opml = join(ROOT, "packages/feeds/test/fixtures/opml/miniflux.opml");
+    const { stdout } = await vesti("sources", "import", opml);
+    expect(stdout).toMatch(/import: 2 outlets and 2 feeds added, 0 already listed, 1 not mapped/);
+    expect(stdout).toMatch(/not mapped: KoSSev <https:\/\/kossev.info\/feed\/>: no country/);
+    expect(stdout).toMatch(/^outlets: \d+ added, 0 changed, 0 removed$/m);
+    const beta = await t.db.selectFrom("feeds").select("url").where("outlet_id", "=", "beta").execute();
+    expect(beta.map((f) => f.url)).toEqual(["https://beta.rs/rss"]);
+    const again = await vesti("sources", "import", opml);
+    expect(again.stdout).toMatch(/0 outlets and 0 feeds added, 2 already listed/);
   });
 
   it("fails with a message naming a bad setting", async () => {

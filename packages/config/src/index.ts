@@ -139,6 +139,21 @@ export const settings = {
     "20971520",
     "Largest feed body accepted, measured after decompression (gzip bombs).",
   ),
+  SITEMAP_MAX_BODY_BYTES: setting(
+    int(1024),
+    "52428800",
+    "Largest sitemap accepted, after decompression and after gunzip of .xml.gz (the protocol's limit is 50 MiB).",
+  ),
+  SITEMAP_MAX_CHILDREN: setting(
+    int(1, 1000),
+    "5",
+    "Children of a sitemap index fetched per poll (the most recently modified; unchanged ones are skipped).",
+  ),
+  SITEMAP_CHILD_MAX_AGE_DAYS: setting(
+    int(1),
+    "3",
+    "Children of a sitemap index whose lastmod is older than this are not fetched.",
+  ),
   FETCH_MAX_REDIRECTS: setting(int(0, 20), "5", "Redirects followed per request (loops are refused)."),
   FETCH_USER_AGENT: setting(
     z.string().min(3),

@@ -24,7 +24,74 @@ export interface DemoOutlet {
   volume: number;
   /** Language/script mix of the outlet's articles; weights add up to 1. */
   mix: { variant: Variant; weight: number }[];
+  /** The same labels as in infra/sources.yaml (evidence in docs/sources.md), so the collection views show them. */
+  ownership: string;
+  alignment: string;
+  alignmentSource: string | null;
+  collections: string[];
 }
+
+// The labels come from infra/sources.yaml; only the articles are synthetic.
+const SMM = "State Media Monitor (MJRC)";
+const LABELS: Record<
+  string,
+  Pick<DemoOutlet, "ownership" | "alignment" | "alignmentSource" | "collections">
+> = {
+  rts: {
+    ownership: "public-service",
+    alignment: "pro-government",
+    alignmentSource: `${SMM}, Radio Television of Serbia, September 2025: Captured Public/State-Managed`,
+    collections: ["serbia-national", "pro-government-rs"],
+  },
+  n1: {
+    ownership: "private",
+    alignment: "independent",
+    alignmentSource: "Slavko Ćuruvija Foundation, monitoring of pro-government tabloids, 7 September 2022",
+    collections: ["serbia-national", "independent-rs"],
+  },
+  politika: {
+    ownership: "private",
+    alignment: "pro-government",
+    alignmentSource: `${SMM}, Politika, August 2024`,
+    collections: ["serbia-national", "pro-government-rs"],
+  },
+  novosti: {
+    ownership: "private",
+    alignment: "pro-government",
+    alignmentSource: `${SMM}, Vecernje Novosti, October 2023: Captured Private`,
+    collections: ["serbia-national", "pro-government-rs"],
+  },
+  informer: {
+    ownership: "private",
+    alignment: "pro-government",
+    alignmentSource: `${SMM}, Informer, October 2023: Captured Private`,
+    collections: ["serbia-national", "pro-government-rs"],
+  },
+  danas: {
+    ownership: "private",
+    alignment: "independent",
+    alignmentSource: "Slavko Ćuruvija Foundation, monitoring of pro-government tabloids, 7 September 2022",
+    collections: ["serbia-national", "independent-rs"],
+  },
+  tass: {
+    ownership: "state-ru",
+    alignment: "state-media",
+    alignmentSource: "TASS: federal state unitary enterprise owned by the Government of Russia",
+    collections: ["russia-national", "russian-state"],
+  },
+  ria: {
+    ownership: "state-ru",
+    alignment: "state-media",
+    alignmentSource: `${SMM}, Rossiya Segodnya: State-Controlled`,
+    collections: ["russia-national", "russian-state"],
+  },
+  rg: {
+    ownership: "state-ru",
+    alignment: "state-media",
+    alignmentSource: "Government of Russia (100%); the official gazette under Federal Law 5-FZ (1994)",
+    collections: ["russia-national", "russian-state"],
+  },
+};
 
 export const DEMO_OUTLETS: readonly DemoOutlet[] = [
   o("rts", "RTS", "RS", "sr", "Cyrl", 1.0, [
@@ -79,6 +146,7 @@ function o(
     homeUrl: `https://demo.invalid/${id}/`,
     volume,
     mix: mix.map(([variant, weight]) => ({ variant, weight })),
+    ...(LABELS[id] ?? { ownership: "unknown", alignment: "unknown", alignmentSource: null, collections: [] }),
   };
 }
 
@@ -344,8 +412,24 @@ export async function seedDemo(db: Kysely<Database>, options: DemoSeedOptions): 
         script: outlet.script,
         time_zone: outlet.timeZone,
         home_url: outlet.homeUrl,
+        ownership: outlet.ownership,
+        alignment: outlet.alignment,
+        alignment_source: outlet.alignmentSource,
+        collections: outlet.collections,
       })
-      .onConflict((oc) => oc.column("id").doNothing())
+      // Labels follow the sources file's; everything else of an existing outlet is left alone.
+      .onConflict((oc) =>
+        oc.column("id").doUpdateSet((eb) => ({
+          collections: sql<
+            string[]
+          >`CASE WHEN ${eb.ref("outlets.collections")} = '{}' THEN ${eb.ref("excluded.collections")} ELSE ${eb.ref("outlets.collections")} END`,
+          ownership: sql<string>`CASE WHEN ${eb.ref("outlets.ownership")} = 'unknown' THEN ${eb.ref("excluded.ownership")} ELSE ${eb.ref("outlets.ownership")} END`,
+          alignment: sql<string>`CASE WHEN ${eb.ref("outlets.alignment")} = 'unknown' THEN ${eb.ref("excluded.alignment")} ELSE ${eb.ref("outlets.alignment")} END`,
+          alignment_source: sql<
+            string | null
+          >`coalesce(${eb.ref("outlets.alignment_source")}, ${eb.ref("excluded.alignment_source")})`,
+        })),
+      )
       .execute();
     const url = `https://demo.invalid/${outlet.id}/rss`;
     // Inactive, so the scheduler never polls it.

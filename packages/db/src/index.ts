@@ -12,6 +12,7 @@ export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositor
 export {
   addSubscriber,
   type DigestAid,
+  type DigestAidByAlignment,
   type DigestArticle,
   type DigestData,
   type DigestPair,
@@ -34,6 +35,18 @@ export {
   recentPublicationTimes,
   recordFetch,
 } from "./repositories/feeds";
+export { getRobots, type StoredRobots, saveRobots } from "./repositories/robots";
+export {
+  pendingSitemapChildren,
+  recordSitemapChild,
+  recordSitemapIndexFetch,
+  type SitemapChildFetch,
+  type SitemapChildRow,
+  selectSitemapChildrenForPoll,
+  sitemapChildren,
+  sitemapPollTotals,
+  sitemapUrlsOfPoll,
+} from "./repositories/sitemaps";
 export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
 export {
   activateTaxonomyVersion,
@@ -48,7 +61,9 @@ export {
   type AidAttentionWeeklyView,
   type AnalyticsViews,
   queryTrends,
+  type ThemeDailyByCollectionView,
   type ThemeDailyView,
+  type ThemeWeeklyByCollectionView,
   type ThemeWeeklyView,
   type TrendQuery,
   type TrendRow,

@@ -52,6 +52,14 @@ export interface FeedsTable {
   moved_to: string | null;
   /** When moved_to was first seen with its current value. */
   moved_at: Timestamp | null;
+  /** "feed" (RSS/Atom) or "sitemap" (news sitemap or sitemap index); see docs/sources.md. */
+  kind: ColumnType<"feed" | "sitemap", "feed" | "sitemap" | undefined, "feed" | "sitemap">;
+  /** Request headers the operator set for this feed (sources file `headers`), with the site's permission. */
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
+  /** The operator's record of permission to fetch a feed that robots.txt disallows; null: none. */
+  robots_permission: string | null;
+  /** Failure kind of the last fetch (e.g. robots_disallowed, blocked_by_server); null after a success. */
+  last_error_kind: string | null;
   last_fetched_at: Timestamp | null;
   last_success_at: Timestamp | null;
   last_new_item_at: Timestamp | null;
@@ -72,6 +80,36 @@ export interface FeedFetchesTable {
   items_new: number;
   encoding: string | null;
   error: string | null;
+}
+
+export interface RobotsTxtTable {
+  /** scheme://host[:port] */
+  origin: string;
+  outcome: "ok" | "unavailable" | "unreachable";
+  status: number | null;
+  body: string | null;
+  error: string | null;
+  fetched_at: Timestamp;
+  expires_at: Timestamp;
+  unreachable_since: Timestamp | null;
+}
+
+export interface SitemapChildrenTable {
+  feed_id: number;
+  url: string;
+  lastmod: Timestamp | null;
+  fetched_lastmod: Timestamp | null;
+  depth: ColumnType<number, number | undefined, number>;
+  selected_for: Timestamp | null;
+  fetched_for: Timestamp | null;
+  etag: string | null;
+  last_modified: string | null;
+  content_hash: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  items_found: ColumnType<number, number | undefined, number>;
+  items_new: ColumnType<number, number | undefined, number>;
+  last_fetched_at: Timestamp | null;
 }
 
 export interface ArticlesTable {
@@ -166,6 +204,8 @@ export interface Database {
   outlets: OutletsTable;
   feeds: FeedsTable;
   feed_fetches: FeedFetchesTable;
+  robots_txt: RobotsTxtTable;
+  sitemap_children: SitemapChildrenTable;
   articles: ArticlesTable;
   article_themes: ArticleThemesTable;
   theme_daily_counts: ThemeDailyCountsTable;

@@ -31,6 +31,19 @@ const AID: readonly { key: keyof Omit<DigestAid, "articles">; label: string }[] 
   { key: "eu_aid", label: "EU aid" },
 ];
 
+/** Alignment labels in the order the digest shows them (docs/sources.md). */
+const ALIGNMENTS: readonly { key: string; label: string }[] = [
+  { key: "pro-government", label: "pro-government" },
+  { key: "independent", label: "independent" },
+  { key: "state-media", label: "state media" },
+  { key: "unknown", label: "not labelled" },
+];
+const alignmentLabel = (key: string) => ALIGNMENTS.find((a) => a.key === key)?.label ?? key;
+const alignmentRank = (key: string) => {
+  const i = ALIGNMENTS.findIndex((a) => a.key === key);
+  return i < 0 ? ALIGNMENTS.length : i;
+};
+
 function pct(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : "–";
 }
@@ -88,6 +101,9 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
   );
   const labelOf = (theme: string) => byTheme.get(theme)?.values().next().value?.label ?? theme;
   const range = weekRange(data.weekStart);
+  const byAlignment = [...(data.aidByAlignment ?? [])].sort(
+    (a, b) => alignmentRank(a.alignment) - alignmentRank(b.alignment),
+  );
   const subject = `Vesti weekly digest ${isoWeekLabel(data.weekStart)} (${range})`;
 
   // ---- plain text
@@ -110,6 +126,14 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
     }
     lines.push(`  of ${data.aid.articles} articles published by Serbian outlets`);
   } else lines.push("  Serbian outlets published nothing this week.");
+  if (byAlignment.length > 0) {
+    lines.push("", "  BY THE OUTLETS' ALIGNMENT (share of their articles; docs/sources.md)");
+    lines.push(`  ${pad("outlets", 16)}${AID.map((a) => pad(a.label, 18)).join("")}articles`);
+    for (const g of byAlignment)
+      lines.push(
+        `  ${pad(alignmentLabel(g.alignment), 16)}${AID.map((a) => pad(`${g[a.key]} ${pct(g[a.key], g.articles)}`, 18)).join("")}${g.articles}`,
+      );
+  }
   lines.push("");
   lines.push("THEMES: MENTIONS AND SHARE OF ARTICLES, CHANGE FROM THE PREVIOUS WEEK");
   lines.push(`  ${pad("theme", 16)}${COUNTRIES.map((c) => pad(c.label, 30)).join("")}`.trimEnd());
@@ -175,6 +199,17 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
       `<p>of ${data.aid.articles} articles published by Serbian outlets</p>`,
     );
   } else parts.push("<p>Serbian outlets published nothing this week.</p>");
+  if (byAlignment.length > 0) {
+    const head = `<tr><th ${th}>outlets</th>${AID.map((a) => `<th ${th}>${a.label}</th>`).join("")}<th ${th}>articles</th></tr>`;
+    const rows = byAlignment.map(
+      (g) =>
+        `<tr><td ${td}>${h(alignmentLabel(g.alignment))}</td>${AID.map((a) => `<td ${td}>${g[a.key]} (${pct(g[a.key], g.articles)})</td>`).join("")}<td ${td}>${g.articles}</td></tr>`,
+    );
+    parts.push(
+      "<p>By the outlets' alignment (share of their articles):</p>",
+      `<table style="border-collapse:collapse">${head}${rows.join("")}</table>`,
+    );
+  }
   parts.push(
     '<h2 style="font-size:15px">Themes: mentions and share of articles, change from the previous week</h2>',
   );

@@ -81,6 +81,11 @@ const data: DigestData = {
   ],
   aid: { russian_aid: 6, chinese_aid: 30, eu_aid: 12, articles: 600 },
   prevAid: { russian_aid: 5, chinese_aid: 10, eu_aid: 12, articles: 500 },
+  aidByAlignment: [
+    { alignment: "independent", russian_aid: 0, chinese_aid: 4, eu_aid: 8, articles: 200, prev: null },
+    { alignment: "state-media", russian_aid: 5, chinese_aid: 6, eu_aid: 0, articles: 100, prev: null },
+    { alignment: "pro-government", russian_aid: 1, chinese_aid: 20, eu_aid: 4, articles: 300, prev: null },
+  ],
   latest: [
     {
       theme: "kosovo",
@@ -114,6 +119,15 @@ describe("composeDigest", () => {
     expect(mail.text).toMatch(/Chinese aid\s+30\s+5\.0%\s+\(previous week 10; \+3\.0 pts\)/);
     expect(mail.text).toMatch(/EU aid\s+12\s+2\.0%\s+\(previous week 12; −0\.4 pts\)/);
     expect(mail.text).toContain("of 600 articles published by Serbian outlets");
+  });
+  it("splits aid attention into pro-government, independent and state media outlets", () => {
+    const at = (label: string) => mail.text.split("\n").find((l) => l.trim().startsWith(label))!;
+    expect(mail.text).toContain("BY THE OUTLETS' ALIGNMENT");
+    expect(at("pro-government")).toMatch(/1 0\.3%\s+20 6\.7%\s+4 1\.3%\s+300/);
+    expect(at("independent")).toMatch(/0 0\.0%\s+4 2\.0%\s+8 4\.0%\s+200/);
+    expect(at("state media")).toMatch(/5 5\.0%\s+6 6\.0%\s+0 0\.0%\s+100/);
+    expect(mail.text.indexOf("pro-government")).toBeLessThan(mail.text.indexOf("  state media"));
+    expect(mail.html).toContain('<td style="padding:2px 12px 2px 0;vertical-align:top">state media</td>');
   });
   it("lists themes by outlet country, most mentioned first, with shares", () => {
     const kosovo = mail.text.split("\n").find((l) => l.trim().startsWith("Kosovo"))!;

@@ -1,4 +1,6 @@
+import chardet from "chardet";
 import iconv from "iconv-lite";
+import { FeedParseError } from "./errors";
 
 export type EncodingSource = "bom" | "header" | "xml-declaration" | "detected" | "default";
 
@@ -280,7 +282,90 @@ export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader?: string | 
   if (!hasHighBytes(bytes)) return finish(bytes, "utf-8", "default", warnings);
   const text = asUtf8();
   if (text !== null) return finish(bytes, "utf-8", "detected", warnings, 0, text);
-  const guess = detectLegacyEncoding(bytes);
-  warnings.push(`no usable encoding declared; guessed ${guess.encoding} from the text`);
+  const guess = guessEncoding(bytes);
+  warnings.push(guess.note);
   return finish(bytes, guess.encoding, "detected", warnings);
+}
+
+// Encodings our own word statistics cover (Cyrillic and Latin single-byte code pages), and the Latin
+// cousins chardet reports for them: a detector verdict outside this family is a script we do not score.
+const SCORED_FAMILY = new Set([
+  "windows-1250",
+  "windows-1251",
+  "windows-1252",
+  "windows-1254",
+  "windows-1257",
+  "windows-1258",
+  "iso-8859-1",
+  "iso-8859-2",
+  "iso-8859-3",
+  "iso-8859-4",
+  "iso-8859-5",
+  "iso-8859-9",
+  "iso-8859-10",
+  "iso-8859-13",
+  "iso-8859-14",
+  "iso-8859-15",
+  "iso-8859-16",
+  "koi8-r",
+  "koi8-u",
+  "ibm866",
+]);
+/** chardet name → the encoding to decode with (a superset where one exists). */
+const DETECTOR_DECODE_AS: Record<string, string> = {
+  "iso-8859-8": "windows-1255",
+  "iso-8859-8-i": "windows-1255",
+};
+/** A detector verdict outside the scored family is trusted from this confidence (0–100) on. */
+const FOREIGN_MIN_CONFIDENCE = 30;
+
+/**
+ * Undeclared, not UTF-8: which legacy encoding? chardet (a port of Mozilla's detector) recognises
+ * multi-byte CJK encodings, Hebrew, Arabic, Greek and the rest; our word statistics are better on short
+ * Serbian and Russian text (chardet confuses cp1250 with cp1252 and is unsure on one Cyrillic headline).
+ * So: a confident chardet verdict outside the Cyrillic/Latin family wins; otherwise our own guess, unless
+ * it is implausible (no candidate gives plausible words) or a Cyrillic guess that chardet does not
+ * consider at all (Hebrew and CJK bytes read as cp1251/KOI8-R give lowercase "Cyrillic" words). Those
+ * throw a FeedParseError: text decoded with an unlikely guess is never stored.
+ */
+export function guessEncoding(b: Uint8Array): { encoding: string; note: string } {
+  const sample = detectionSample(b, 16_384);
+  const verdicts = chardet
+    .analyse(sample)
+    .map((v) => ({ name: v.name.toLowerCase(), confidence: v.confidence }));
+  const top = verdicts[0];
+  if (
+    top &&
+    !SCORED_FAMILY.has(top.name) &&
+    !top.name.startsWith("utf") &&
+    top.confidence >= FOREIGN_MIN_CONFIDENCE
+  ) {
+    const enc = normaliseCharset(DETECTOR_DECODE_AS[top.name] ?? top.name);
+    if (!enc)
+      throw new FeedParseError(
+        `no usable encoding declared; the detector says ${top.name} (confidence ${top.confidence}), which cannot be decoded`,
+      );
+    return {
+      encoding: enc,
+      note: `no usable encoding declared; detected ${enc} (chardet confidence ${top.confidence})`,
+    };
+  }
+  const own = detectLegacyEncoding(b);
+  const best = own.scores[own.encoding] ?? 0;
+  const detector = top ? `${top.name}, confidence ${top.confidence}` : "none";
+  if (best <= 0)
+    throw new FeedParseError(
+      `no usable encoding declared and none decodes to plausible text (detector: ${detector}); refusing to guess`,
+    );
+  if (
+    (own.encoding === "windows-1251" || own.encoding === "koi8-r") &&
+    !verdicts.some((v) => v.name === own.encoding)
+  )
+    throw new FeedParseError(
+      `no usable encoding declared; the text reads as ${own.encoding} words but the detector rules that out (detector: ${detector}); refusing to guess`,
+    );
+  return {
+    encoding: own.encoding,
+    note: `no usable encoding declared; guessed ${own.encoding} from the text`,
+  };
 }

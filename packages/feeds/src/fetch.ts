@@ -4,6 +4,7 @@ import { Readable, type Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { Agent, buildConnector, request } from "undici";
+import { detectBotProtection } from "./bot-protection";
 import { FeedFetchError } from "./errors";
 import { type AddressPolicy, addressChecker, BlockedAddressError, guardedLookup } from "./net-guard";
 
@@ -30,7 +31,38 @@ export interface FetchFeedOptions extends AddressPolicy {
   maxBytes?: number;
   maxRedirects?: number;
   signal?: AbortSignal;
+  /** Accept header (default: feed types first). */
+  accept?: string;
+  /**
+   * Extra request headers for this feed (sources file `headers`, set by an operator with the site's
+   * permission); they may replace User-Agent and Accept, never the fetcher's own framing, compression
+   * or conditional-GET headers.
+   */
+  headers?: Readonly<Record<string, string>> | null;
+  /** Keep the first maxBytes of a longer body instead of failing with too_large (robots.txt). */
+  truncateAtMaxBytes?: boolean;
+  /** Called before each redirect is followed (e.g. a robots.txt check); throw to refuse it. */
+  beforeRedirect?: (url: string) => void | Promise<void>;
 }
+
+export const FEED_ACCEPT =
+  "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
+/** Headers a feed's own `headers` can never replace. */
+const FETCHER_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "te",
+  "upgrade",
+  "keep-alive",
+  "proxy-connection",
+  "accept-encoding",
+  "if-none-match",
+  "if-modified-since",
+]);
+/** Bytes of an error response read to recognise a bot-protection challenge page. */
+const ERROR_BODY_SNIFF_BYTES = 32 * 1024;
 
 export interface RedirectHop {
   status: number;
@@ -52,6 +84,8 @@ export interface FeedFetchOk {
   lastModified: string | null;
   /** hex sha256 of the decompressed body. */
   contentHash: string;
+  /** The body was cut at maxBytes (only with truncateAtMaxBytes). */
+  truncated: boolean;
   /** True when contentHash equals options.previousContentHash (server ignored conditional GET). */
   unchanged: boolean;
   /** Cache-Control max-age in seconds (null when absent). */
@@ -142,7 +176,8 @@ async function readBody(
   maxBytes: number,
   url: string,
   signal: AbortSignal,
-): Promise<Buffer> {
+  truncate = false,
+): Promise<{ body: Buffer; truncated: boolean }> {
   // Peek the first chunk so "deflate" can be told apart from raw deflate.
   const it = body[Symbol.asyncIterator]();
   const first = await it.next();
@@ -160,11 +195,15 @@ async function readBody(
   let tooLarge = false;
   const sink = async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
-      total += chunk.length;
-      if (total > maxBytes) {
+      if (total + chunk.length > maxBytes) {
         tooLarge = true; // the pipeline may surface an AbortError from teardown instead of ours
+        if (truncate) {
+          chunks.push(chunk.subarray(0, maxBytes - total));
+          total = maxBytes;
+        }
         throw new TooLargeError();
       }
+      total += chunk.length;
       chunks.push(chunk);
     }
   };
@@ -175,6 +214,8 @@ async function readBody(
     });
   } catch (e) {
     body.destroy();
+    if ((tooLarge || e instanceof TooLargeError) && truncate)
+      return { body: Buffer.concat(chunks, total), truncated: true };
     if (tooLarge || e instanceof TooLargeError) {
       throw new FeedFetchError("too_large", `body exceeds ${maxBytes} bytes after decompression`, { url });
     }
@@ -189,7 +230,7 @@ async function readBody(
     }
     throw e;
   }
-  return Buffer.concat(chunks, total);
+  return { body: Buffer.concat(chunks, total), truncated: false };
 }
 
 function classify(e: unknown, url: string, timedOut: boolean, totalTimeoutMs: number): FeedFetchError {
@@ -290,10 +331,13 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     for (;;) {
       const headers: Record<string, string> = {
         "user-agent": options.userAgent ?? DEFAULT_USER_AGENT,
-        accept:
-          "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8",
-        "accept-encoding": "gzip, deflate, br",
+        accept: options.accept ?? FEED_ACCEPT,
       };
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        const n = name.toLowerCase();
+        if (!FETCHER_HEADERS.has(n)) headers[n] = value;
+      }
+      headers["accept-encoding"] = "gzip, deflate, br";
       if (options.etag) headers["if-none-match"] = options.etag;
       if (options.lastModified) headers["if-modified-since"] = options.lastModified;
 
@@ -335,6 +379,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         }
         visited.add(next.href);
         current = checkUrl(next.href, checker);
+        await options.beforeRedirect?.(current.href);
         continue;
       }
 
@@ -357,13 +402,36 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         };
       }
       if (status < 200 || status >= 300) {
-        res.body.resume();
         const retryAfterSeconds = parseRetryAfter(header(h, "retry-after"));
         const extra = {
           url: here,
           status,
           ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
         };
+        if (status === 403 || status === 429 || status === 503) {
+          // Bot protection answers with a challenge page: read its start to recognise it.
+          let head = "";
+          try {
+            const sniff = await readBody(
+              res.body,
+              header(h, "content-encoding"),
+              ERROR_BODY_SNIFF_BYTES,
+              here,
+              controller.signal,
+              true,
+            );
+            head = sniff.body.toString("latin1");
+          } catch {
+            res.body.destroy();
+          }
+          const blocked = detectBotProtection(status, h, head);
+          if (blocked)
+            throw new FeedFetchError(
+              "blocked_by_server",
+              `HTTP ${status}: ${blocked.vendor} bot protection (${blocked.evidence})`,
+              { ...extra, vendor: blocked.vendor },
+            );
+        } else res.body.resume();
         if (status === 429) throw new FeedFetchError("rate_limited", `HTTP 429 Too Many Requests`, extra);
         if (status >= 500) throw new FeedFetchError("http_5xx", `HTTP ${status}`, extra);
         if (status === 404 || status === 410) {
@@ -374,14 +442,26 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
 
       const declaredLength = Number(header(h, "content-length") ?? Number.NaN);
       const contentEncoding = header(h, "content-encoding");
-      if (!contentEncoding && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+      if (
+        !options.truncateAtMaxBytes &&
+        !contentEncoding &&
+        Number.isFinite(declaredLength) &&
+        declaredLength > maxBytes
+      ) {
         res.body.destroy();
         throw new FeedFetchError("too_large", `Content-Length ${declaredLength} exceeds ${maxBytes} bytes`, {
           url: here,
           status,
         });
       }
-      const body = await readBody(res.body, contentEncoding, maxBytes, here, controller.signal);
+      const { body, truncated } = await readBody(
+        res.body,
+        contentEncoding,
+        maxBytes,
+        here,
+        controller.signal,
+        options.truncateAtMaxBytes === true,
+      );
       const contentHash = createHash("sha256").update(body).digest("hex");
       return {
         kind: "ok",
@@ -395,6 +475,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         etag,
         lastModified,
         contentHash,
+        truncated,
         unchanged: options.previousContentHash != null && options.previousContentHash === contentHash,
         maxAgeSeconds,
         elapsedMs: Date.now() - started,

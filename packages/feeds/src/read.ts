@@ -1,12 +1,24 @@
-import { resolveItemDate } from "./dates";
 import { decodeFeedBytes, type EncodingSource } from "./decode";
 import { FeedParseError } from "./errors";
-import { type FeedFormat, parseFeedText, type RawItem } from "./parse";
-import { collapseWhitespace, htmlToText, titleKey } from "./text";
-import { canonicalizeUrl, resolveUrl, sha256Hex } from "./url";
+import { type NormalisedItem, normaliseItem, positiveInt, str, updatePeriodMinutes } from "./normalise";
+import { type FeedFormat, parseFeedText } from "./parse";
+import {
+  looksLikeSitemap,
+  type ReadSitemapOptions,
+  readSitemap,
+  type SitemapChild,
+  type SitemapStats,
+} from "./sitemap";
+import { htmlToText } from "./text";
+import { resolveUrl } from "./url";
+
+export type { NormalisedItem } from "./normalise";
+/** What a source turned out to be, by its content. */
+export type SourceFormat = FeedFormat | "sitemap" | "sitemap-index";
 
 export interface FeedMeta {
-  format: FeedFormat;
+  /** rss2, rss1, rss0.9, atom; sitemap (a urlset) or sitemap-index. */
+  format: SourceFormat;
   title: string | null;
   description: string | null;
   /** Site link (resolved), not the feed URL. */
@@ -18,27 +30,10 @@ export interface FeedMeta {
   updatePeriodMinutes: number | null;
 }
 
-export interface NormalisedItem {
-  guid: string | null;
-  title: string | null;
-  summary: string | null;
-  /** Absolute http(s) URL as published (resolved against xml:base / feed URL). */
-  link: string | null;
-  canonicalUrl: string | null;
-  /** hex sha256 of canonicalUrl; null when there is no link. */
-  urlHash: string | null;
-  /** Normalised title for cross-feed dedupe; "" when there is no title. */
-  titleKey: string;
-  /** Stable identity within a feed: "url:<urlHash>", else "guid:<sha256(guid)>", else "title:<sha256(titleKey)>". */
-  identityKey: string;
-  publishedAt: Date;
-  publishedEstimated: boolean;
-  author: string | null;
-  categories: string[];
-}
-
 export interface ReadFeedOptions {
   contentType?: string | null;
+  /** Limits for sitemaps (see SITEMAP_DEFAULTS). */
+  sitemap?: Pick<ReadSitemapOptions, "maxBytes" | "maxItems" | "maxItemAgeDays" | "maxChildren">;
   /** The URL the feed was fetched from (final URL after redirects); base for relative links. */
   feedUrl: string;
   /** Outlet's IANA zone for dates without a zone, e.g. "Europe/Belgrade". */
@@ -52,100 +47,10 @@ export interface ReadFeedResult {
   meta: FeedMeta;
   items: NormalisedItem[];
   warnings: string[];
-}
-
-function str(v: unknown): string | null {
-  if (typeof v === "string") return v;
-  if (typeof v === "number") return String(v);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if (typeof o["_"] === "string") return o["_"];
-    if (typeof o["href"] === "string") return o["href"];
-    const attrs = o["$"] as Record<string, unknown> | undefined;
-    if (attrs && typeof attrs["href"] === "string") return attrs["href"];
-  }
-  return null;
-}
-
-function positiveInt(v: unknown): number | null {
-  const s = str(v)?.trim();
-  if (!s || !/^\d+(\.\d+)?$/.test(s)) return null;
-  const n = Number(s);
-  return n > 0 ? n : null;
-}
-
-const PERIOD_MINUTES: Record<string, number> = {
-  hourly: 60,
-  daily: 1440,
-  weekly: 10080,
-  monthly: 43200,
-  yearly: 525600,
-};
-
-function updatePeriodMinutes(period: unknown, frequency: unknown): number | null {
-  const p = str(period)?.trim().toLowerCase();
-  if (!p) return null;
-  const minutes = PERIOD_MINUTES[p];
-  if (!minutes) return null;
-  const f = positiveInt(frequency) ?? 1;
-  return Math.max(1, Math.round(minutes / f));
-}
-
-function categoriesOf(v: unknown): string[] {
-  if (!Array.isArray(v)) return [];
-  const out: string[] = [];
-  for (const c of v) {
-    const s = str(c) ?? str((c as { $?: { term?: unknown } } | null)?.$?.term);
-    const t = s ? collapseWhitespace(s) : "";
-    if (t && !out.includes(t)) out.push(t);
-  }
-  return out;
-}
-
-function normaliseItem(
-  raw: RawItem,
-  base: string,
-  opts: ReadFeedOptions,
-  warnings: string[],
-  index: number,
-): NormalisedItem | null {
-  const title = htmlToText(str(raw.title)) || null;
-  const guidRaw = str(raw.guid);
-  const guid = guidRaw ? collapseWhitespace(guidRaw) || null : null;
-  const itemBase = raw.xmlBase ? (resolveUrl(raw.xmlBase, base) ?? base) : base;
-  // FeedBurner's origLink is the real article; otherwise link, otherwise a permalink guid.
-  let link = resolveUrl(str(raw.origLink), itemBase) ?? resolveUrl(str(raw.link), itemBase);
-  if (!link && guid && raw.guidIsPermaLink && /^https?:\/\//i.test(guid)) link = resolveUrl(guid);
-  if (!title && !link) {
-    warnings.push(`item ${index + 1} dropped: neither title nor link`);
-    return null;
-  }
-  const summaryText = htmlToText(str(raw.summary)) || htmlToText(str(raw.content));
-  const canonicalUrl = link ? canonicalizeUrl(link) : null;
-  const urlHash = canonicalUrl ? sha256Hex(canonicalUrl) : null;
-  const tKey = titleKey(title);
-  const date = resolveItemDate(raw.dates.map(str), opts.timeZone, opts.fetchedAt);
-  if (date.warning) warnings.push(`item ${index + 1}: ${date.warning}`);
-  const identityKey = urlHash
-    ? `url:${urlHash}`
-    : guid
-      ? `guid:${sha256Hex(guid)}`
-      : `title:${sha256Hex(tKey)}`;
-  const author = htmlToText(str(raw.author)) || null;
-  return {
-    guid,
-    title,
-    summary: summaryText || null,
-    link,
-    canonicalUrl,
-    urlHash,
-    titleKey: tKey,
-    identityKey,
-    publishedAt: date.publishedAt,
-    publishedEstimated: date.publishedEstimated,
-    author,
-    categories: categoriesOf(raw.categories),
-  };
+  /** A sitemap index: its children (items is empty); the caller decides which to fetch. */
+  sitemapChildren?: SitemapChild[];
+  /** Sitemaps: what was read and what was left out. */
+  sitemapStats?: SitemapStats;
 }
 
 /**
@@ -155,6 +60,9 @@ function normaliseItem(
  */
 export async function readFeed(bytes: Uint8Array, opts: ReadFeedOptions): Promise<ReadFeedResult> {
   if (bytes.length === 0) throw new FeedParseError("empty body");
+  // Recognised by content, whatever the source was declared as: a sitemap (or a gzipped file, which
+  // only sitemaps are served as) goes to the streaming sitemap reader.
+  if (looksLikeSitemap(bytes)) return readSitemapAsFeed(bytes, opts);
   const decoded = decodeFeedBytes(bytes, opts.contentType);
   const raw = await parseFeedText(decoded.text);
   const warnings = [...decoded.warnings, ...raw.warnings];
@@ -190,5 +98,32 @@ export async function readFeed(bytes: Uint8Array, opts: ReadFeedOptions): Promis
     },
     items,
     warnings,
+  };
+}
+
+async function readSitemapAsFeed(bytes: Uint8Array, opts: ReadFeedOptions): Promise<ReadFeedResult> {
+  const r = await readSitemap(bytes, {
+    ...opts.sitemap,
+    feedUrl: opts.feedUrl,
+    timeZone: opts.timeZone,
+    fetchedAt: opts.fetchedAt,
+  });
+  const meta: FeedMeta = {
+    format: r.kind === "index" ? "sitemap-index" : "sitemap",
+    title: r.kind === "urlset" ? r.publication : null,
+    description: null,
+    link: null,
+    language: r.kind === "urlset" ? r.language : null,
+    ttlMinutes: null,
+    updatePeriodMinutes: null,
+  };
+  return {
+    encoding: r.encoding,
+    encodingSource: "xml-declaration",
+    meta,
+    items: r.kind === "urlset" ? r.items : [],
+    warnings: r.warnings,
+    ...(r.kind === "index" ? { sitemapChildren: r.children } : {}),
+    sitemapStats: r.stats,
   };
 }

@@ -126,6 +126,18 @@ export const FAILURE_WEIGHT: Record<FeedFetchErrorKind | "parse", number> = {
   bad_url: 1,
   bad_response: 1,
   parse: 1,
+  // Bot protection: the feed is fine, the server refuses automated clients; retried on its own, slow
+  // schedule (BLOCKED_MIN_DELAY_SECONDS) and "failing" like any other hard error after a few tries.
+  blocked_by_server: 1,
+  // A robots.txt refusal is the site's decision, not a failure: it never counts towards "failing".
+  robots_disallowed: 0,
+};
+
+/** Floors of the retry delay per kind: a challenge page will not go away in five minutes. */
+export const KIND_MIN_DELAY_SECONDS: Partial<Record<FeedFetchErrorKind | "parse", number>> = {
+  blocked_by_server: 6 * 3600,
+  // Checked again when the cached robots.txt expires (24 h, RFC 9309).
+  robots_disallowed: 24 * 3600,
 };
 
 /**
@@ -137,6 +149,12 @@ export function failureBackoff(input: BackoffInput): BackoffDecision {
   const { minSeconds, maxSeconds, error } = input;
   const threshold = input.failingThreshold ?? 5;
   const failureCount = Math.max(0, input.failureCount) + (FAILURE_WEIGHT[error.kind] ?? 1);
+  if (error.kind === "robots_disallowed")
+    return {
+      failureCount,
+      delaySeconds: Math.round(clamp(KIND_MIN_DELAY_SECONDS.robots_disallowed!, minSeconds, maxSeconds)),
+      failing: false,
+    };
   const failing = failureCount >= threshold || error.permanent === true;
   let delay: number;
   if (failing) {
@@ -148,5 +166,7 @@ export function failureBackoff(input: BackoffInput): BackoffDecision {
   }
   if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > delay)
     delay = error.retryAfterSeconds;
+  const floor = KIND_MIN_DELAY_SECONDS[error.kind];
+  if (floor !== undefined && delay < floor) delay = floor;
   return { failureCount, delaySeconds: Math.round(clamp(delay, minSeconds, maxSeconds)), failing };
 }

@@ -7,11 +7,46 @@ const httpUrl = z
   .string()
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: "must be an http(s) URL" });
 
+/** Headers the fetcher owns (framing, conditional GET, compression): a feed's `headers` may not set them. */
+const RESERVED_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "te",
+  "upgrade",
+  "keep-alive",
+  "proxy-connection",
+  "accept-encoding",
+  "if-none-match",
+  "if-modified-since",
+]);
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: "must be an HTTP header name" })
+  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), { message: "is set by the fetcher itself" });
+const headerValue = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((v) => !/[\r\n\0]/.test(v), { message: "must be one line" });
+
+/** A permission note: who allowed it, how and when (e.g. "e-mail from the editor, 2026-03-02"). */
+const permission = z.string().min(8, { message: "must say who gave the permission, how and when" });
+
+export const FEED_KINDS = ["feed", "sitemap"] as const;
+
 export const FeedSourceSchema = z.strictObject({
   url: httpUrl,
+  /** feed: RSS/Atom; sitemap: a news sitemap or sitemap index (docs/sources.md). Content decides the parser. */
+  kind: z.enum(FEED_KINDS).default("feed"),
   language: z.string().min(2).max(10).optional(),
   note: z.string().optional(),
   verified: z.boolean().default(false),
+  /** Extra request headers, only with the site's permission (the default User-Agent stays honest). */
+  headers: z.record(headerName, headerValue).optional(),
+  /** Permission to fetch this feed although robots.txt disallows it. */
+  robotsPermission: permission.optional(),
 });
 
 // Outlet metadata vocabularies, documented with the evidence behind each label in docs/sources.md.
@@ -42,7 +77,10 @@ export const OutletSchema = z.strictObject({
   /** Citation for the alignment label; required unless the alignment is unknown (checked in parseSources). */
   alignmentSource: z.string().min(3).optional(),
   collections: z.array(slug).default([]),
-  feeds: z.array(FeedSourceSchema).min(1),
+  /** Permission to fetch this outlet's feeds although robots.txt disallows them (a feed's own wins). */
+  robotsPermission: permission.optional(),
+  /** May be empty for an outlet whose feed is not known yet (`sources sync` lists such outlets). */
+  feeds: z.array(FeedSourceSchema).default([]),
 });
 
 export const SourcesFileSchema = z.strictObject({
@@ -88,7 +126,12 @@ export function parseSources(yamlText: string): Outlet[] {
         `sources: outlet "${o.id}": alignment "${o.alignment}" needs an alignmentSource (a citation)`,
       );
     ids.add(o.id);
+    if (new Set(o.collections).size !== o.collections.length)
+      throw new SourcesError(`sources: outlet "${o.id}": a collection is listed twice`);
     for (const f of o.feeds) {
+      const names = Object.keys(f.headers ?? {}).map((n) => n.toLowerCase());
+      if (new Set(names).size !== names.length)
+        throw new SourcesError(`sources: feed ${f.url}: a header is set twice (names are case-insensitive)`);
       const other = urls.get(f.url);
       if (other) throw new SourcesError(`sources: feed ${f.url} listed by both "${other}" and "${o.id}"`);
       urls.set(f.url, o.id);

@@ -1,6 +1,7 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { charsetFromContentType, decodeFeedBytes, detectLegacyEncoding } from "../src/decode";
+import { FeedParseError } from "../src/errors";
 import {
   PT_SUMMARY,
   PT_TITLE,
@@ -94,5 +95,57 @@ describe("decodeFeedBytes", () => {
     expect(charsetFromContentType('text/xml; charset="Windows-1251"')).toBe("Windows-1251");
     expect(charsetFromContentType("text/xml;charset=koi8-r;foo=bar")).toBe("koi8-r");
     expect(charsetFromContentType("text/xml")).toBeNull();
+  });
+});
+
+describe("undeclared encodings beyond Cyrillic and Latin (chardet)", () => {
+  const feed = (text: string) =>
+    `<rss version="2.0"><channel><title>T</title><item><title>${text}</title><description>${text}</description></item></channel></rss>`;
+  it.each([
+    [
+      "big5",
+      "台北市政府今天宣布，明年起將擴大公共運輸補助，市民搭乘捷運與公車可享更多優惠。記者會上市長表示，這項政策預計惠及數十萬通勤族。",
+    ],
+    [
+      "euc-jp",
+      "東京都は今日、来年度から公共交通機関の補助を拡大すると発表しました。記者会見で知事は、この政策が数十万人の通勤者に恩恵をもたらすと述べました。",
+    ],
+    [
+      "shift_jis",
+      "大阪市は本日、新しい図書館の建設計画を発表しました。市長によると、完成は三年後の予定で、地域の子どもたちが利用できる学習スペースも設けられます。",
+    ],
+    [
+      "windows-1255",
+      "עיריית תל אביב הודיעה היום כי בשנה הבאה תורחב התחבורה הציבורית בעיר, וראש העירייה אמר כי התוכנית תסייע לעשרות אלפי תושבים.",
+    ],
+    [
+      "windows-1256",
+      "أعلنت الحكومة اليوم عن إجراءات جديدة للنقل العام في المدينة، وقال الوزير إن الخطة ستفيد آلاف السكان.",
+    ],
+    ["iso-8859-7", "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για τις δημόσιες συγκοινωνίες."],
+  ])("decodes undeclared %s correctly instead of as KOI8-R mojibake", (enc, text) => {
+    const d = decodeFeedBytes(iconv.encode(feed(text), enc));
+    expect(d.text).toContain(text);
+    expect(d.source).toBe("detected");
+    expect(d.warnings.join()).toMatch(/chardet confidence/);
+  });
+  it.each([
+    ["big5", "台北市政府"],
+    ["windows-1255", "עיריית תל אביב"],
+    ["euc-kr", "서울시는"],
+  ])(
+    "refuses a short undeclared %s headline rather than store a guess the detector rules out",
+    (enc, text) => {
+      const titleOnly = `<rss version="2.0"><channel><title>T</title><item><title>${text}</title></item></channel></rss>`;
+      expect(() => decodeFeedBytes(iconv.encode(titleOnly, enc))).toThrow(FeedParseError);
+    },
+  );
+  it("still reads a short undeclared Russian or Serbian headline with its own statistics", () => {
+    expect(decodeFeedBytes(iconv.encode(feed("Путин в Москве"), "windows-1251")).text).toContain(
+      "Путин в Москве",
+    );
+    expect(decodeFeedBytes(iconv.encode(feed("Vučić u Moskvi"), "windows-1250")).text).toContain(
+      "Vučić u Moskvi",
+    );
   });
 });

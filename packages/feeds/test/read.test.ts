@@ -52,7 +52,7 @@ describe("readFeed", () => {
     ["", /empty body/],
     ["<html><body>x</body></html>", /HTML page/],
     ['{"version":"https://jsonfeed.org/version/1"}', /JSON/],
-    ["<?xml version='1.0'?><urlset></urlset>", /root element <urlset>/],
+    ["<?xml version='1.0'?><opml version='2.0'></opml>", /root element <opml>/],
     ["<rss version='2.0'><channel><title>x</title><item><title>y</ti", /XML/],
     ["just text", /not XML/],
   ])("refuses %j", async (input, message) => {

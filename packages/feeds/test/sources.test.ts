@@ -25,7 +25,19 @@ describe("sources", () => {
     expect(outlets.length).toBeGreaterThanOrEqual(21);
     expect(outlets.filter((o) => o.country === "RS").length).toBeGreaterThanOrEqual(10);
     expect(outlets.every((o) => o.feeds.every((f) => f.verified === false))).toBe(true);
-    expect(outlets.find((o) => o.id === "b92")?.feeds[0]?.url).toBe("http://www.b92.net/info/rss/vesti.xml");
+    expect(outlets.find((o) => o.id === "b92")?.feeds[0]?.url).toBe("https://www.b92.net/rss/latest");
+    // outlets with only a news sitemap are declared as such
+    for (const id of ["rt-balkan", "alo"])
+      expect(outlets.find((o) => o.id === id)?.feeds.map((f) => f.kind)).toEqual(["sitemap"]);
+    // every label other than unknown cites its evidence; state media are labelled as such
+    for (const o of outlets) if (o.alignment !== "unknown") expect(o.alignmentSource, o.id).toBeTruthy();
+    const collection = (c: string) =>
+      outlets
+        .filter((o) => o.collections.includes(c))
+        .map((o) => o.id)
+        .sort();
+    expect(collection("russian-state-in-serbian")).toEqual(["rt-balkan", "sputnik-rs"]);
+    expect(collection("kosovo-serbian")).toEqual(["kosovo-online", "kossev"]);
   });
   it("parses a minimal file with defaults", () => {
     expect(parseSources(good)[0]).toMatchObject({

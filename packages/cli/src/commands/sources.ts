@@ -1,7 +1,18 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@vesti/config";
 import { type Database, feedHealth, type SourceOutlet, type SyncReport, syncSources } from "@vesti/db";
-import { loadSources, type Outlet } from "@vesti/feeds";
+import {
+  buildOpml,
+  FAILURE_HINTS,
+  type FeedFetchErrorKind,
+  importOpml,
+  loadSources,
+  type Outlet,
+  parseOpml,
+  parseSources,
+} from "@vesti/feeds";
 import type { Command } from "commander";
 import type { Kysely } from "kysely";
 import { resolveUserPath } from "./paths";
@@ -26,16 +37,33 @@ export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
     collections: o.collections,
     feeds: o.feeds.map((f) => ({
       url: f.url,
+      kind: f.kind,
       language: f.language ?? null,
       note: f.note ?? null,
       verified: f.verified,
+      headers: f.headers ?? null,
+      robotsPermission: f.robotsPermission ?? o.robotsPermission ?? null,
     })),
   }));
 }
 
+export function sourcesPath(file: string | undefined): string {
+  return file ? resolveUserPath(file) : DEFAULT_SOURCES_FILE;
+}
+
 export async function syncSourcesFile(db: Kysely<Database>, file: string | undefined): Promise<SyncReport> {
-  const path = file ? resolveUserPath(file) : DEFAULT_SOURCES_FILE;
-  return syncSources(db, toSourceOutlets(await loadSources(path)));
+  return syncSources(db, toSourceOutlets(await loadSources(sourcesPath(file))));
+}
+
+function printSyncReport(report: SyncReport): void {
+  const line = (what: string, r: { added: string[]; changed: string[]; removed: string[] }) =>
+    `${what}: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`;
+  process.stdout.write(
+    `${line("outlets", report.outlets)}\n${line("feeds", report.feeds)}, ${report.feeds.unchanged} unchanged\n`,
+  );
+  for (const url of report.feeds.removed) process.stdout.write(`  deactivated ${url}\n`);
+  if (report.outlets.withoutFeeds.length > 0)
+    process.stdout.write(`  outlets without a feed yet: ${report.outlets.withoutFeeds.join(", ")}\n`);
 }
 
 const ago = (d: Date | null) => {
@@ -60,13 +88,83 @@ export function registerSourcesCommands(program: Command): void {
     .description("make the database's outlets and feeds match the sources file")
     .option("--file <path>", "sources YAML (default: SOURCES_FILE, else the repository's infra/sources.yaml)")
     .action(async (opts: { file?: string }) => {
-      const report = await withDb((db) => syncSourcesFile(db, opts.file ?? loadConfig().SOURCES_FILE));
-      const line = (what: string, r: { added: string[]; changed: string[]; removed: string[] }) =>
-        `${what}: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed`;
-      process.stdout.write(
-        `${line("outlets", report.outlets)}\n${line("feeds", report.feeds)}, ${report.feeds.unchanged} unchanged\n`,
-      );
-      for (const url of report.feeds.removed) process.stdout.write(`  deactivated ${url}\n`);
+      printSyncReport(await withDb((db) => syncSourcesFile(db, opts.file ?? loadConfig().SOURCES_FILE)));
+    });
+  sources
+    .command("import")
+    .argument("<file.opml>", "an OPML subscription list (Miniflux, Feedly, Inoreader, NetNewsWire, ...)")
+    .description(
+      "add the OPML's feeds to the sources file (its comments kept; nothing existing changed), then sync; reports what it could not map",
+    )
+    .option(
+      "--file <path>",
+      "sources YAML to edit (default: SOURCES_FILE, else the repository's infra/sources.yaml)",
+    )
+    .option("--country <CC>", "country of new outlets the OPML cannot place (default: from .rs/.ru domains)")
+    .option("--language <code>", "language of such outlets")
+    .option("--time-zone <iana>", "time zone of such outlets")
+    .option("--script <script>", "cyrillic, latin or mixed")
+    .option("--dry-run", "print the report and the new file, change nothing")
+    .option("--no-sync", "edit the file only")
+    .action(
+      async (
+        opml: string,
+        opts: {
+          file?: string;
+          country?: string;
+          language?: string;
+          timeZone?: string;
+          script?: "cyrillic" | "latin" | "mixed";
+          dryRun?: boolean;
+          sync: boolean;
+        },
+      ) => {
+        const path = sourcesPath(opts.file ?? loadConfig().SOURCES_FILE);
+        const opmlPath = resolveUserPath(opml);
+        const { yaml, report } = importOpml(
+          await readFile(path, "utf8"),
+          parseOpml(await readFile(opmlPath, "utf8")),
+          {
+            ...(opts.country ? { country: opts.country.toUpperCase() } : {}),
+            ...(opts.language ? { language: opts.language } : {}),
+            ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+            ...(opts.script ? { script: opts.script } : {}),
+          },
+          basename(opmlPath),
+        );
+        const out = process.stdout;
+        out.write(
+          `import: ${report.addedOutlets.length} outlets and ${report.addedFeeds.length} feeds added, ` +
+            `${report.alreadyListed.length} already listed, ${report.unmapped.length} not mapped\n`,
+        );
+        for (const id of report.addedOutlets) out.write(`  new outlet ${id}\n`);
+        if (report.collections.length > 0)
+          out.write(`  folders became collections: ${report.collections.join(", ")}\n`);
+        for (const u of report.unmapped) out.write(`  not mapped: ${u.what}: ${u.reason}\n`);
+        if (opts.dryRun) {
+          out.write(`--- ${path} (not written)\n${yaml}`);
+          return;
+        }
+        if (report.addedFeeds.length === 0) return;
+        // write beside, then rename: a crash never leaves half a sources file
+        await writeFile(`${path}.tmp`, yaml, "utf8");
+        await rename(`${path}.tmp`, path);
+        out.write(`wrote ${path}\n`);
+        if (opts.sync)
+          printSyncReport(await withDb((db) => syncSources(db, toSourceOutlets(parseSources(yaml)))));
+      },
+    );
+  sources
+    .command("export")
+    .description(
+      "the sources file as OPML (for feed readers; Vesti's outlet fields ride along as vesti:* attributes)",
+    )
+    .option("--format <format>", "only opml", "opml")
+    .option("--file <path>", "sources YAML (default: SOURCES_FILE, else the repository's infra/sources.yaml)")
+    .action(async (opts: { format: string; file?: string }) => {
+      if (opts.format !== "opml") throw new Error(`unknown format "${opts.format}"; only opml`);
+      const outlets = await loadSources(sourcesPath(opts.file ?? loadConfig().SOURCES_FILE));
+      process.stdout.write(buildOpml(outlets));
     });
   sources
     .command("health")
@@ -81,6 +179,7 @@ export function registerSourcesCommands(program: Command): void {
       const table = rows.map((r) => ({
         outlet: r.outlet_id,
         state: r.state,
+        kind: r.kind,
         failures: r.failure_count.toFixed(1),
         every: `${Math.round(r.interval_seconds / 60)}m`,
         next: ago(r.next_fetch_at),
@@ -92,6 +191,12 @@ export function registerSourcesCommands(program: Command): void {
         "moved to": r.moved_to ?? "",
       }));
       process.stdout.write(`${formatTable(table)}\n`);
+      // One hint per failure kind that needs the operator (robots.txt refusals, bot protection, ...).
+      const kinds = [...new Set(rows.map((r) => r.last_error_kind).filter((k): k is string => !!k))];
+      for (const k of kinds) {
+        const hint = FAILURE_HINTS[k as FeedFetchErrorKind];
+        if (hint) process.stdout.write(`\n${k}: ${hint}\n`);
+      }
     });
 }
 

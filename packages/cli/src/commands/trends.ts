@@ -21,6 +21,10 @@ export function registerTrendCommands(program: Command): void {
     .option("--lang <code>", "only articles in this language (sr, ru, en, ...)")
     .option("--country <CC>", "only outlets of this country (RS, RU, ...)")
     .option("--outlet <id>", "only this outlet")
+    .option(
+      "--collection <slug>",
+      "only outlets of this collection, e.g. pro-government-rs (docs/sources.md)",
+    )
     .option("--share", "add the share column: mentions / articles of the period")
     .addOption(
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
@@ -34,6 +38,7 @@ export function registerTrendCommands(program: Command): void {
           ...query,
           lang: options.lang?.toLowerCase(),
           country: options.country?.toUpperCase(),
+          collection: options.collection?.toLowerCase(),
         });
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");

@@ -23,6 +23,13 @@ export interface DigestAid {
   articles: number;
 }
 
+/** Serbian outlets' attention to aid per editorial alignment of the outlet (docs/sources.md). */
+export interface DigestAidByAlignment extends DigestAid {
+  /** pro-government, independent, state-media or unknown */
+  alignment: string;
+  prev: DigestAid | null;
+}
+
 export interface DigestArticle {
   theme: string;
   title: string;
@@ -49,6 +56,8 @@ export interface DigestData {
   /** Serbian outlets' attention to aid (analytics.aid_attention_weekly); null when they published nothing. */
   aid: DigestAid | null;
   prevAid: DigestAid | null;
+  /** The same split by the outlets' alignment (pro-government, independent, state media, unknown). */
+  aidByAlignment: DigestAidByAlignment[];
   /** The latest articles per theme, at most `perTheme` each. */
   latest: DigestArticle[];
   /** Theme pairs tagged on the same articles, most frequent first. */
@@ -122,6 +131,40 @@ export async function loadDigestData(
       : null;
   };
 
+  // The aid view's numbers per outlet alignment: the same weekly rollups, joined to the outlets.
+  const byAlignment = await sql<DigestAid & { week_start: string; alignment: string }>`
+    SELECT f.week_start, o.alignment,
+           coalesce(sum(f.mentions) FILTER (WHERE f.theme = 'russian_aid'), 0)::int8 AS russian_aid,
+           coalesce(sum(f.mentions) FILTER (WHERE f.theme = 'chinese_aid'), 0)::int8 AS chinese_aid,
+           coalesce(sum(f.mentions) FILTER (WHERE f.theme = 'eu_aid'), 0)::int8 AS eu_aid,
+           sum(f.articles)::int8 AS articles
+    FROM (
+      SELECT c.week_start, c.outlet_id, NULL::text AS theme, 0::bigint AS mentions, c.articles
+      FROM analytics.article_weekly_counts c
+      WHERE c.country = 'RS' AND c.week_start IN (${week}, ${prev})
+      UNION ALL
+      SELECT t.week_start, t.outlet_id, t.theme, t.mentions, 0::bigint
+      FROM analytics.theme_weekly_counts t
+      WHERE t.country = 'RS' AND t.week_start IN (${week}, ${prev})
+        AND t.theme IN ('russian_aid', 'chinese_aid', 'eu_aid')
+        AND t.taxonomy_version = (SELECT version FROM analytics.current_taxonomy)
+    ) f
+    JOIN public.outlets o ON o.id = f.outlet_id
+    GROUP BY f.week_start, o.alignment`.execute(db);
+  const pick = (r: DigestAid) => ({
+    russian_aid: r.russian_aid,
+    chinese_aid: r.chinese_aid,
+    eu_aid: r.eu_aid,
+    articles: r.articles,
+  });
+  const aidByAlignment: DigestAidByAlignment[] = byAlignment.rows
+    .filter((r) => r.week_start === weekStart)
+    .map((r) => {
+      const p = byAlignment.rows.find((x) => x.week_start !== weekStart && x.alignment === r.alignment);
+      return { alignment: r.alignment, ...pick(r), prev: p ? pick(p) : null };
+    })
+    .sort((a, b) => a.alignment.localeCompare(b.alignment));
+
   const latest = await sql<DigestArticle>`
     SELECT theme, title, url, outlet_name, country, lang, published_at FROM (
       SELECT a.*, row_number() OVER (PARTITION BY theme ORDER BY published_at DESC, article_id DESC) AS n
@@ -143,6 +186,7 @@ export async function loadDigestData(
     themes: [...themes.values()],
     aid: aid(weekStart),
     prevAid: aid(prevStart),
+    aidByAlignment,
     latest: latest.rows,
     pairs: pairs.rows,
   };

@@ -18,6 +18,10 @@ export interface FeedForFetch {
   content_hash: string | null;
   failure_count: number;
   moved_to: string | null;
+  kind: "feed" | "sitemap";
+  headers: Record<string, string>;
+  robots_permission: string | null;
+  last_status: number | null;
 }
 
 export async function getFeedForFetch(
@@ -43,6 +47,10 @@ export async function getFeedForFetch(
       "f.content_hash",
       "f.failure_count",
       "f.moved_to",
+      "f.kind",
+      "f.headers",
+      "f.robots_permission",
+      "f.last_status",
     ])
     .where("f.id", "=", feedId)
     .executeTakeFirst();
@@ -70,8 +78,10 @@ export interface FetchOutcome {
   startedAt: Date;
   durationMs: number;
   status: number | null;
-  /** ok | not_modified | unchanged | error */
+  /** ok | not_modified | unchanged | error | refused (robots.txt: not an error, not a success) */
   outcome: string;
+  /** The failure kind (errors and refusals); null or absent on success. */
+  errorKind?: string | null;
   itemsFound: number;
   itemsNew: number;
   encoding: string | null;
@@ -90,7 +100,7 @@ export interface FetchOutcome {
 
 /** Records one fetch attempt and the feed's new polling state. */
 export async function recordFetch(db: Kysely<Database>, feedId: number, o: FetchOutcome): Promise<void> {
-  const success = o.outcome !== "error";
+  const success = o.outcome === "ok" || o.outcome === "not_modified" || o.outcome === "unchanged";
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("feeds")
@@ -105,8 +115,8 @@ export async function recordFetch(db: Kysely<Database>, feedId: number, o: Fetch
         items_new: sql`items_new + ${o.itemsNew}`,
         updated_at: new Date(),
         ...(success
-          ? { last_success_at: o.startedAt, last_error: null }
-          : { last_error: o.error, last_error_at: o.startedAt }),
+          ? { last_success_at: o.startedAt, last_error: null, last_error_kind: null }
+          : { last_error: o.error, last_error_at: o.startedAt, last_error_kind: o.errorKind ?? null }),
         ...(o.etag !== undefined ? { etag: o.etag } : {}),
         ...(o.lastModified !== undefined ? { last_modified: o.lastModified } : {}),
         ...(o.contentHash !== undefined ? { content_hash: o.contentHash } : {}),
@@ -161,8 +171,10 @@ export async function recentPublicationTimes(
 export interface FeedHealth {
   outlet_id: string;
   url: string;
+  kind: "feed" | "sitemap";
   active: boolean;
-  state: "ok" | "failing" | "erroring" | "never fetched" | "inactive";
+  /** refused: robots.txt disallows it (not retried as an error); blocked: bot protection answered. */
+  state: "ok" | "failing" | "erroring" | "refused" | "blocked" | "never fetched" | "inactive";
   failure_count: number;
   interval_seconds: number;
   next_fetch_at: Date;
@@ -171,6 +183,10 @@ export interface FeedHealth {
   last_new_item_at: Date | null;
   last_status: number | null;
   last_error: string | null;
+  /** Failure kind of the last fetch (robots_disallowed, blocked_by_server, http_5xx, ...). */
+  last_error_kind: string | null;
+  /** The operator has the site's permission to fetch despite robots.txt. */
+  robots_permission: string | null;
   items_new: number;
   /** The feed answers with permanent redirects to this URL: update infra/sources.yaml. */
   moved_to: string | null;
@@ -182,6 +198,7 @@ export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
     .select([
       "outlet_id",
       "url",
+      "kind",
       "active",
       "failing",
       "failure_count",
@@ -192,6 +209,8 @@ export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
       "last_new_item_at",
       "last_status",
       "last_error",
+      "last_error_kind",
+      "robots_permission",
       "items_new",
       "moved_to",
     ])
@@ -202,13 +221,17 @@ export async function feedHealth(db: Kysely<Database>): Promise<FeedHealth[]> {
     ...r,
     state: !r.active
       ? "inactive"
-      : failing
-        ? "failing"
-        : r.failure_count > 0
-          ? "erroring"
-          : r.last_fetched_at
-            ? "ok"
-            : "never fetched",
+      : r.last_error_kind === "robots_disallowed"
+        ? "refused"
+        : r.last_error_kind === "blocked_by_server" && !failing
+          ? "blocked"
+          : failing
+            ? "failing"
+            : r.failure_count > 0
+              ? "erroring"
+              : r.last_fetched_at
+                ? "ok"
+                : "never fetched",
   }));
 }
 

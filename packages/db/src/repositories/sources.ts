@@ -3,9 +3,15 @@ import type { Database } from "../schema";
 
 export interface SourceFeed {
   url: string;
+  /** "feed" (RSS/Atom, the default) or "sitemap". */
+  kind?: "feed" | "sitemap";
   language?: string | null;
   note?: string | null;
   verified?: boolean;
+  /** Extra request headers (set with the site's permission). */
+  headers?: Readonly<Record<string, string>> | null;
+  /** Permission to fetch although robots.txt disallows the feed (the feed's, else its outlet's). */
+  robotsPermission?: string | null;
 }
 
 export interface SourceOutlet {
@@ -24,7 +30,8 @@ export interface SourceOutlet {
 }
 
 export interface SyncReport {
-  outlets: { added: string[]; changed: string[]; removed: string[] };
+  /** withoutFeeds: outlets in the file that list no feed yet. */
+  outlets: { added: string[]; changed: string[]; removed: string[]; withoutFeeds: string[] };
   feeds: { added: string[]; changed: string[]; removed: string[]; unchanged: number };
 }
 
@@ -37,7 +44,12 @@ export async function syncSources(
   outlets: readonly SourceOutlet[],
 ): Promise<SyncReport> {
   const report: SyncReport = {
-    outlets: { added: [], changed: [], removed: [] },
+    outlets: {
+      added: [],
+      changed: [],
+      removed: [],
+      withoutFeeds: outlets.filter((o) => o.feeds.length === 0).map((o) => o.id),
+    },
     feeds: { added: [], changed: [], removed: [], unchanged: 0 },
   };
   const feedOwner = new Map<string, string>();
@@ -98,12 +110,16 @@ export async function syncSources(
         report.outlets.changed.push(o.id);
       }
       for (const f of o.feeds) {
+        const headers = sortedHeaders(f.headers);
         const frow = {
           outlet_id: o.id,
           url: f.url,
+          kind: f.kind ?? "feed",
           language: f.language ?? null,
           note: f.note ?? null,
           verified: f.verified ?? false,
+          headers: JSON.stringify(headers),
+          robots_permission: f.robotsPermission ?? null,
         };
         const oldFeed = existingFeeds.get(f.url);
         if (!oldFeed) {
@@ -114,16 +130,24 @@ export async function syncSources(
           oldFeed.language !== frow.language ||
           oldFeed.note !== frow.note ||
           oldFeed.verified !== frow.verified ||
+          oldFeed.kind !== frow.kind ||
+          JSON.stringify(sortedHeaders(oldFeed.headers)) !== frow.headers ||
+          oldFeed.robots_permission !== frow.robots_permission ||
           !oldFeed.active
         ) {
-          // A reactivated feed is due at once; its polling history is kept.
+          // Its polling history is kept.
           await trx
             .updateTable("feeds")
             .set({
               ...frow,
               active: true,
               updated_at: new Date(),
-              ...(oldFeed.active ? {} : { next_fetch_at: new Date() }),
+              // reactivated, or given permission or headers (e.g. after a robots.txt refusal): due at once
+              ...(!oldFeed.active ||
+              oldFeed.robots_permission !== frow.robots_permission ||
+              JSON.stringify(sortedHeaders(oldFeed.headers)) !== frow.headers
+                ? { next_fetch_at: new Date() }
+                : {}),
             })
             .where("id", "=", oldFeed.id)
             .execute();
@@ -160,4 +184,13 @@ export async function syncSources(
     report.outlets.removed = removedOutlets.map((o) => o.id);
   });
   return report;
+}
+
+/** Header names lower-cased, in name order: the stored form, so that a sync compares like with like. */
+function sortedHeaders(h: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(h ?? {})
+      .map(([k, v]) => [k.toLowerCase(), v] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }

@@ -1,0 +1,14 @@
+import type { Config } from "@vesti/config";
+import type { FetchFeedOptions } from "@vesti/feeds";
+
+/** The fetch guard and limits from the configuration: one place, for feeds, sitemaps and robots.txt. */
+export function fetchOptions(config: Config): FetchFeedOptions {
+  return {
+    userAgent: config.FETCH_USER_AGENT,
+    connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+    totalTimeoutMs: config.FETCH_TOTAL_TIMEOUT_MS,
+    maxBytes: config.FETCH_MAX_BODY_BYTES,
+    maxRedirects: config.FETCH_MAX_REDIRECTS,
+    allowPrivateNetworks: config.FETCH_ALLOW_PRIVATE_NETWORKS,
+  };
+}

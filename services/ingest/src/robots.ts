@@ -1,0 +1,53 @@
+import type { Config } from "@vesti/config";
+import { type Database, getRobots, saveRobots } from "@vesti/db";
+import {
+  evaluateRobots,
+  fetchRobotsTxt,
+  type RobotsPurpose,
+  type RobotsVerdict,
+  robotsOrigin,
+  robotsRecordFromFetch,
+} from "@vesti/feeds";
+import type { Logger } from "@vesti/runtime";
+import type { Kysely } from "kysely";
+import { fetchOptions } from "./fetch-options";
+
+export interface RobotsDeps {
+  db: Kysely<Database>;
+  config: Config;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export interface RobotsCheck extends RobotsVerdict {
+  /**
+   * True when this call requested /robots.txt from the host: a caller that keeps to per-host politeness
+   * makes its own request to that host only after the host's spacing (the ingest worker delays the job).
+   */
+  fetched: boolean;
+}
+
+/**
+ * May `url` be fetched? Reads robots.txt of the URL's origin from the Postgres cache, fetching and
+ * caching it first when it is missing or expired (RFC 9309 semantics and cache lifetimes: ROBOTS_POLICY
+ * in @vesti/feeds). `purpose` "page" (the full-text fetcher) and "sitemap" follow the RFC; "feed" refuses
+ * only on an explicit Disallow. Never throws for the site's faults; database errors propagate.
+ */
+export async function checkRobots(
+  deps: RobotsDeps,
+  url: string,
+  purpose: RobotsPurpose = "page",
+): Promise<RobotsCheck> {
+  const now = (deps.now ?? (() => new Date()))();
+  const origin = robotsOrigin(url);
+  let record = await getRobots(deps.db, origin);
+  let fetched = false;
+  if (!record || record.expiresAt.getTime() <= now.getTime()) {
+    const outcome = await fetchRobotsTxt(origin, fetchOptions(deps.config));
+    record = robotsRecordFromFetch(origin, outcome, now, record);
+    await saveRobots(deps.db, record);
+    fetched = true;
+    deps.logger?.debug({ origin, outcome: record.outcome, status: record.status }, "robots.txt fetched");
+  }
+  return { ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose), fetched };
+}
