@@ -85,18 +85,35 @@ export const FONT_FAMILY = "'Noto Sans', sans-serif";
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_POINTS_WITH_DOTS = 4000;
 
-const { document } = parseHTML("<!doctype html><html><head></head><body></body></html>");
+/** The few DOM members used here (linkedom's nodes), so that consumers need no DOM lib to type-check. */
+interface DomNode {
+  nodeType: number;
+  textContent: string | null;
+}
+interface DomElement extends DomNode {
+  localName: string;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  childNodes: ArrayLike<DomNode>;
+  setAttribute(name: string, value: string): void;
+  appendChild(child: DomElement): unknown;
+  querySelector(selector: string): DomElement | null;
+  remove(): void;
+}
+
+const { document } = parseHTML("<!doctype html><html><head></head><body></body></html>") as unknown as {
+  document: { createElementNS(ns: string, name: string): DomElement };
+};
 
 /** Roughly how wide a label is in Noto Sans at `size` px (for laying out the legend). */
 function textWidth(s: string, size: number): number {
   return [...s].length * size * 0.52;
 }
 
-function el(name: string, attrs: Record<string, string | number>, text?: string): Element {
+function el(name: string, attrs: Record<string, string | number>, text?: string): DomElement {
   const e = document.createElementNS(SVG_NS, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (text !== undefined) e.textContent = text;
-  return e as unknown as Element;
+  return e as unknown as DomElement;
 }
 
 /** Plot's render hook that tags a mark's group with attributes. */
@@ -109,9 +126,9 @@ function tagged(attrs: Record<string, string>) {
     context: Plot.Context,
     next?: Plot.RenderFunction,
   ) => {
-    const g = next!(index, scales, values, dimensions, context) as unknown as Element | null;
+    const g = next!(index, scales, values, dimensions, context) as unknown as DomElement | null;
     if (g) for (const [k, v] of Object.entries(attrs)) g.setAttribute(k, v);
-    return g as unknown as SVGElement;
+    return g as never;
   };
 }
 
@@ -140,7 +157,7 @@ export function renderChart(spec: ChartSpec): RenderedChart {
   );
 
   // ---- header: title, subtitle, legend (laid out in rows)
-  const header: Element[] = [];
+  const header: DomElement[] = [];
   let y = 22;
   header.push(el("text", { x: 0, y, "font-size": 16, "font-weight": 700, "data-role": "title" }, spec.title));
   if (spec.subtitle) {
@@ -234,8 +251,10 @@ export function renderChart(spec: ChartSpec): RenderedChart {
       );
     }
   }
+  const mid = (fromDate.getTime() + toDate.getTime()) / 2;
   for (const m of spec.marks ?? []) {
     const at = [{ x: parseDay(m.date), label: m.label }];
+    const right = at[0]!.x.getTime() > mid;
     const attrs = { "data-role": "annotation", "data-kind": m.kind ?? "note" };
     marks.push(
       Plot.ruleX(at, { x: "x", stroke: "#444", strokeDasharray: "4,3", render: tagged(attrs) }),
@@ -243,8 +262,8 @@ export function renderChart(spec: ChartSpec): RenderedChart {
         x: "x",
         text: "label",
         frameAnchor: "top",
-        textAnchor: "start",
-        dx: 4,
+        textAnchor: right ? "end" : "start",
+        dx: right ? -4 : 4,
         dy: 4,
         fill: "#444",
         render: tagged(attrs),
@@ -253,7 +272,7 @@ export function renderChart(spec: ChartSpec): RenderedChart {
   }
 
   const plot = Plot.plot({
-    document: document as unknown as Document,
+    document: document as never,
     className: "vesti-plot",
     width,
     height: plotHeight,
@@ -270,7 +289,7 @@ export function renderChart(spec: ChartSpec): RenderedChart {
       grid: true,
     },
     marks,
-  }) as unknown as Element;
+  }) as unknown as DomElement;
   plot.querySelector("style")?.remove();
   plot.setAttribute("y", String(top));
   plot.setAttribute("font-family", FONT_FAMILY);
@@ -338,14 +357,14 @@ const escapeAttr = (s: string) => escapeText(s).replace(/"/g, "&quot;");
  * values, which is not well-formed SVG). Every attribute value and text node is escaped here, so a label
  * from a feed can never become markup, in the page or in a file.
  */
-function serialize(node: Element): string {
+function serialize(node: DomElement): string {
   let out = `<${node.localName}`;
   for (const a of Array.from(node.attributes)) out += ` ${a.name}="${escapeAttr(a.value)}"`;
   const children = Array.from(node.childNodes);
   if (children.length === 0) return `${out}/>`;
   out += ">";
   for (const c of children) {
-    if (c.nodeType === 1) out += serialize(c as Element);
+    if (c.nodeType === 1) out += serialize(c as DomElement);
     else if (c.nodeType === 3) out += escapeText(c.textContent ?? "");
   }
   return `${out}</${node.localName}>`;

@@ -14,9 +14,11 @@ export const dayParam = z
     message: "must be a date as YYYY-MM-DD",
   });
 
-export const themeParam = z.string().refine((v): v is ThemeId => (THEME_IDS as readonly string[]).includes(v), {
-  error: (issue) => `unknown theme "${String(issue.input)}"; use one of: ${THEME_IDS.join(", ")}`,
-}) as unknown as z.ZodType<ThemeId, string>;
+export const themeParam = z
+  .string()
+  .refine((v): v is ThemeId => (THEME_IDS as readonly string[]).includes(v), {
+    error: (issue) => `unknown theme "${String(issue.input)}"; use one of: ${THEME_IDS.join(", ")}`,
+  }) as unknown as z.ZodType<ThemeId, string>;
 
 export const langParam = z
   .string()

@@ -11,7 +11,10 @@ export function basicAuth(credentials: string, realm = "Vesti ops") {
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     const header = req.headers.authorization ?? "";
     const given = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString("utf8") : "";
-    if (timingSafeEqual(createHash("sha256").update(given).digest(), want)) return next();
+    if (timingSafeEqual(createHash("sha256").update(given).digest(), want)) {
+      next();
+      return;
+    }
     res.writeHead(401, {
       "www-authenticate": `Basic realm="${realm.replace(/["\\]/g, "")}", charset="UTF-8"`,
       "content-type": "text/plain; charset=utf-8",

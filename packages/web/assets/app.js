@@ -70,7 +70,8 @@ function setupZoom(figure) {
   const px0 = Number(svg.dataset.px0);
   const px1 = Number(svg.dataset.px1);
   const width = svg.viewBox.baseVal.width;
-  const toX = (clientX) => ((clientX - svg.getBoundingClientRect().left) * width) / svg.getBoundingClientRect().width;
+  const toX = (clientX) =>
+    ((clientX - svg.getBoundingClientRect().left) * width) / svg.getBoundingClientRect().width;
   const toDay = (x) => {
     const f = Math.min(1, Math.max(0, (x - px0) / (px1 - px0)));
     return new Date(t0 + f * (t1 - t0)).toISOString().slice(0, 10);
@@ -133,7 +134,8 @@ async function showArticles(href) {
 }
 
 document.addEventListener("click", (event) => {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey)
+    return;
   const link = event.target.closest?.("a");
   if (!link) return;
   const inChart = link.closest(".plot");

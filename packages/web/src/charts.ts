@@ -4,9 +4,9 @@ import {
   type Database,
   DIMENSION_NAMES,
   DIMENSIONS,
-  querySeries,
   queryAidAttention,
   queryKosovoTie,
+  querySeries,
   type SeriesQuery,
   type SeriesRow,
   TIE_THEMES,
@@ -86,10 +86,12 @@ export async function thesisChart(
     ...(view.from ? { since: view.from } : {}),
     ...(view.to ? { until: view.to } : {}),
   });
-  const week = view.week ?? lastCompleteWeek(
-    rows.map((r) => r.week_start),
-    now,
-  );
+  const week =
+    view.week ??
+    lastCompleteWeek(
+      rows.map((r) => r.week_start),
+      now,
+    );
   const i = rows.findIndex((r) => r.week_start === week);
   const reading = {
     week,
@@ -130,7 +132,10 @@ export async function tieChart(
   load: (range: { since?: string; until?: string }) => Promise<TieWeekRow[]> = (range) =>
     queryKosovoTie(db, range),
 ): Promise<ChartData & { reading: Reading }> {
-  const rows = await load({ ...(view.from ? { since: view.from } : {}), ...(view.to ? { until: view.to } : {}) });
+  const rows = await load({
+    ...(view.from ? { since: view.from } : {}),
+    ...(view.to ? { until: view.to } : {}),
+  });
   const weeks = [...new Set(rows.map((r) => r.week_start))];
   const week = view.week ?? lastCompleteWeek(weeks, now);
   const reading = { week, text: readTieWeek(rows.filter((r) => r.week_start === week)) };
@@ -138,7 +143,9 @@ export async function tieChart(
     id: `kosovo+${theme}`,
     label: TIE_LABELS[theme].label,
     color: TIE_LABELS[theme].color,
-    points: rows.filter((r) => r.theme === theme).map((r) => ({ period: r.week_start, mentions: r.articles, articles: r.total })),
+    points: rows
+      .filter((r) => r.theme === theme)
+      .map((r) => ({ period: r.week_start, mentions: r.articles, articles: r.total })),
   }));
   return {
     reading,
@@ -156,7 +163,10 @@ export async function tieChart(
       href: (id, period) =>
         `/articles?${articlesParams({ query: { theme: "kosovo", country: ["RS"] }, also: id.split("+")[1]!, by: "week", period })}`,
     },
-    csv: toCsv(["week_start", "iso_week", "theme", "articles", "kosovo", "total"], rows as unknown as Record<string, unknown>[]),
+    csv: toCsv(
+      ["week_start", "iso_week", "theme", "articles", "kosovo", "total"],
+      rows as unknown as Record<string, unknown>[],
+    ),
   };
 }
 
@@ -197,8 +207,7 @@ export async function viewChart(
       }
     } else {
       const filters = describeFilters(s.query);
-      const label =
-        s.label ?? (kind === "compare" && filters ? `${themeLabel} · ${filters}` : themeLabel);
+      const label = s.label ?? (kind === "compare" && filters ? `${themeLabel} · ${filters}` : themeLabel);
       drawn.push({ id: s.id, label, query: s.query, rows });
     }
   }
@@ -210,7 +219,17 @@ export async function viewChart(
     (view.split ? ` · split by ${DIMENSIONS[view.split].label}` : "") +
     ` · analytics.${view.by === "week" ? "theme_weekly" : "theme_daily"}`;
   const byId = new Map(drawn.map((d) => [d.id, d]));
-  const columns = ["series", "label", "theme", ...DIMENSION_NAMES, "period", "period_label", "mentions", "articles", "share"];
+  const columns = [
+    "series",
+    "label",
+    "theme",
+    ...DIMENSION_NAMES,
+    "period",
+    "period_label",
+    "mentions",
+    "articles",
+    "share",
+  ];
   const csvRows = drawn.flatMap((d) =>
     d.rows.map((r) => ({
       series: d.id,
@@ -240,7 +259,9 @@ export async function viewChart(
       series: drawn.map((d) => ({
         id: d.id,
         label: d.label,
-        points: d.rows.map((r): PeriodCount => ({ period: r.period, mentions: r.mentions, articles: r.articles })),
+        points: d.rows.map(
+          (r): PeriodCount => ({ period: r.period, mentions: r.mentions, articles: r.articles }),
+        ),
       })),
       hidden: view.hide,
       href: (id, period) => {

@@ -4,7 +4,13 @@ import type { EvidenceSpan } from "@vesti/db";
 // attribute values alike); links from feeds through `safeHref`. Pages are strings built from these, so a
 // hostile title can only ever be text.
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Escapes text for HTML text and (double- or single-quoted) attribute values. */
 export function h(value: unknown): string {

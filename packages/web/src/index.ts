@@ -2,5 +2,11 @@
 export { type ChartData, thesisChart, tieChart, toCsv, viewChart } from "./charts";
 export { feedText, h, highlight, safeHref } from "./html";
 export { readAidWeek, readTieWeek } from "./readings";
-export { CONTENT_SECURITY_POLICY, startWebServer, type WebServer, type WebServerOptions } from "./server";
+export {
+  CONTENT_SECURITY_POLICY,
+  startWebServer,
+  type WebServer,
+  type WebServerOptions,
+  webServerOptionsFromConfig,
+} from "./server";
 export { parseArticles, parseCompare, parseExplore, parseLanding } from "./view";

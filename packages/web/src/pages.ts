@@ -9,7 +9,13 @@ import {
 import { THEME_IDS } from "@vesti/themes";
 import { describeFilters, type Reading, type ThemeLabels } from "./charts";
 import { feedText, h, highlight, n, page, safeHref } from "./html";
-import { articlesParams, type ArticlesView, type ChartView, formatQueryString, type LandingView } from "./view";
+import {
+  type ArticlesView,
+  articlesParams,
+  type ChartView,
+  formatQueryString,
+  type LandingView,
+} from "./view";
 
 // The pages as HTML strings (pure: data in, markup out). Charts are the inline SVG of @vesti/charts; the
 // page's script (assets/app.js) only enhances: without it, points are links to the articles and the
@@ -64,25 +70,51 @@ const PALETTE_INDEX = (color: string) => Math.max(0, COLOR_CLASSES.indexOf(color
 
 const ARTICLES_PANEL = `<section id="articles" class="articles" aria-live="polite"><p class="hint">Click a point on a chart to list that period's articles here.</p></section>`;
 
-function select(name: string, options: readonly [string, string][], selected: readonly string[], multiple = false) {
+function select(
+  name: string,
+  options: readonly [string, string][],
+  selected: readonly string[],
+  multiple = false,
+) {
   return `<select name="${h(name)}"${multiple ? ` multiple size="${Math.min(6, Math.max(2, options.length))}"` : ""}>${options
-    .map(([v, label]) => `<option value="${h(v)}"${selected.includes(v) ? " selected" : ""}>${h(label)}</option>`)
+    .map(
+      ([v, label]) =>
+        `<option value="${h(v)}"${selected.includes(v) ? " selected" : ""}>${h(label)}</option>`,
+    )
     .join("")}</select>`;
 }
 
-function commonControls(v: { by?: string; measure: string; smooth: number; from?: string; to?: string }, withBy = true) {
-  return `${withBy ? `<label>Period ${select("by", [["day", "day"], ["week", "ISO week"], ["month", "month"]], [v.by ?? "week"])}</label>` : ""}
-<label>Measure ${select("measure", [["share", "share of articles"], ["count", "articles"]], [v.measure])}</label>
+function commonControls(
+  v: { by?: string; measure: string; smooth: number; from?: string; to?: string },
+  withBy = true,
+) {
+  return `${
+    withBy
+      ? `<label>Period ${select(
+          "by",
+          [
+            ["day", "day"],
+            ["week", "ISO week"],
+            ["month", "month"],
+          ],
+          [v.by ?? "week"],
+        )}</label>`
+      : ""
+  }
+<label>Measure ${select(
+    "measure",
+    [
+      ["share", "share of articles"],
+      ["count", "articles"],
+    ],
+    [v.measure],
+  )}</label>
 <label>Smoothing <input type="number" name="smooth" min="0" max="30" value="${h(v.smooth)}"> periods</label>
 <label>From <input type="date" name="from" value="${h(v.from ?? "")}"></label>
 <label>To <input type="date" name="to" value="${h(v.to ?? "")}"></label>`;
 }
 
-export function landingPage(d: {
-  view: LandingView;
-  thesis: ChartBlock;
-  tie: ChartBlock;
-}): string {
+export function landingPage(d: { view: LandingView; thesis: ChartBlock; tie: ChartBlock }): string {
   const body = `<h1>Mask diplomacy, and what ties Belgrade to Moscow</h1>
 <p class="lede">The thesis of <cite>From Russia With Love?</cite> (LSE IDEAS, 2020): during the pandemic Serbia's media embraced China's aid while Russia's got a lukewarm reception, and Kosovo is what still ties Belgrade to Moscow. Here is that attention, week by week, in the outlets Vesti follows.</p>
 <form class="controls" method="get" action="/">${commonControls(d.view, false)}<button type="submit">Show</button></form>
@@ -115,7 +147,10 @@ export function explorePage(d: {
   ).join("\n");
   const split = select(
     "split",
-    [["", "no split"], ...DIMENSION_NAMES.map((dim): [string, string] => [dim, `by ${DIMENSIONS[dim].label}`])],
+    [
+      ["", "no split"],
+      ...DIMENSION_NAMES.map((dim): [string, string] => [dim, `by ${DIMENSIONS[dim].label}`]),
+    ],
     [v.split ?? ""],
   );
   const body = `<h1>Explore</h1>
@@ -159,7 +194,9 @@ const dateTime = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")}
 function articleItem(a: PeriodArticle): string {
   const href = safeHref(a.url);
   const title = highlight(a.title, "title", a.evidence, 300);
-  const summary = a.summary ? `<p class="summary">${highlight(a.summary, "summary", a.evidence, 400)}</p>` : "";
+  const summary = a.summary
+    ? `<p class="summary">${highlight(a.summary, "summary", a.evidence, 400)}</p>`
+    : "";
   return `<li class="article" data-article-id="${h(a.article_id)}">
 <p class="title">${href ? `<a href="${h(href)}" rel="noopener noreferrer nofollow" target="_blank">${title}</a>` : `<span>${title}</span>`}</p>
 <p class="meta">${feedText(a.outlet_name, 80)} (${h(a.country)}) · ${h(dateTime(a.published_at))} · ${h(a.lang)}-${h(a.script)}${href ? "" : " · no web link"}</p>

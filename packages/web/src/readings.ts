@@ -15,7 +15,8 @@ const pts = (d: number) => `${d > 0 ? "+" : "−"}${Math.abs(100 * d).toFixed(1)
 
 /** The reading of the aid chart for the week `week` (a row of aid_attention_weekly) and the week before. */
 export function readAidWeek(week: AidWeekRow | undefined, prev: AidWeekRow | undefined): string {
-  if (!week || week.articles === 0) return "Serbian outlets published nothing that week: there is no reading.";
+  if (!week || week.articles === 0)
+    return "Serbian outlets published nothing that week: there is no reading.";
   const items = AID.map((a) => ({ ...a, n: week[a.key], share: week[a.key] / week.articles })).sort(
     (x, y) => y.n - x.n || x.label.localeCompare(y.label),
   );

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FONT_FILES, renderChart, svgToPng } from "@vesti/charts";
+import type { Config } from "@vesti/config";
 import {
   asAnalyst,
   createDb,
@@ -259,7 +260,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return {
           status: 503,
           type: "application/json",
-          body: JSON.stringify({ ok: false, failures: [{ check: "postgres", error: (error as Error).message }] }),
+          body: JSON.stringify({
+            ok: false,
+            failures: [{ check: "postgres", error: (error as Error).message }],
+          }),
         };
       }
     },
@@ -267,7 +271,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     "/assets/app.css": async () => ({ type: "text/css; charset=utf-8", body: asset("app.css") }),
     "/assets/favicon.svg": async () => ({ type: "image/svg+xml", body: asset("favicon.svg") }),
     "/favicon.ico": async () => ({ type: "image/svg+xml", body: asset("favicon.svg") }),
-    "/assets/NotoSans-Regular.ttf": async () => ({ type: "font/ttf", body: readFileSync(FONT_FILES.regular) }),
+    "/assets/NotoSans-Regular.ttf": async () => ({
+      type: "font/ttf",
+      body: readFileSync(FONT_FILES.regular),
+    }),
     "/assets/NotoSans-Bold.ttf": async () => ({ type: "font/ttf", body: readFileSync(FONT_FILES.bold) }),
   };
 
@@ -292,7 +299,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     let reply: Reply;
     try {
       if (req.method !== "GET" && req.method !== "HEAD") {
-        reply = { status: 405, type: "text/plain; charset=utf-8", body: "read-only: GET only\n", headers: { allow: "GET, HEAD" } };
+        reply = {
+          status: 405,
+          type: "text/plain; charset=utf-8",
+          body: "read-only: GET only\n",
+          headers: { allow: "GET, HEAD" },
+        };
       } else {
         const m = /^\/(thesis|tie|explore|compare)\.(csv|svg|png)$/.exec(url.pathname);
         const route = routes[url.pathname];
@@ -317,7 +329,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     res.writeHead(reply.status ?? 200, headers);
     res.end(req.method === "HEAD" ? undefined : reply.body);
-    logger.debug({ path: url.pathname, status: reply.status ?? 200, ms: Math.round(performance.now() - started) }, "web request");
+    logger.debug(
+      { path: url.pathname, status: reply.status ?? 200, ms: Math.round(performance.now() - started) },
+      "web request",
+    );
   };
 
   const server = createServer((req, res) => {
@@ -335,7 +350,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   logger.info({ url, auth: Boolean(auth) }, "trends page listening");
   // Warm the slow landing numbers so the first visitor does not wait for them.
-  void loadTie({}).catch((err) => logger.warn({ err: (err as Error).message }, "could not warm the landing page"));
+  void loadTie({}).catch((err) =>
+    logger.warn({ err: (err as Error).message }, "could not warm the landing page"),
+  );
   return {
     url,
     port,
@@ -346,5 +363,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       });
       await ownDb?.destroy();
     },
+  };
+}
+
+/** The server's options from the settings (packages/config); `overrides` are the command line's. */
+export function webServerOptionsFromConfig(
+  config: Config,
+  logger: Logger,
+  overrides: { host?: string; port?: number } = {},
+): WebServerOptions {
+  return {
+    databaseUrl: config.DATABASE_URL,
+    poolSize: Math.min(config.DATABASE_POOL_SIZE, 10),
+    host: overrides.host ?? config.WEB_HOST,
+    port: overrides.port ?? config.WEB_PORT,
+    logger,
+    ...(config.WEB_AUTH ? { auth: config.WEB_AUTH } : {}),
+    ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
   };
 }

@@ -121,7 +121,11 @@ export function formatQueryString(q: SeriesQuery, label?: string): string {
 
 const compareSchema = z
   .object({
-    q: z.array(z.string().max(500)).min(1).max(8).default(["chinese_aid;country=RS", "chinese_aid;country=RU"]),
+    q: z
+      .array(z.string().max(500))
+      .min(1)
+      .max(8)
+      .default(["chinese_aid;country=RS", "chinese_aid;country=RU"]),
     ...common,
   })
   .strict();

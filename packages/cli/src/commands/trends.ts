@@ -1,5 +1,12 @@
 import { loadConfig } from "@vesti/config";
-import { createDb, queryTrends, type TrendQuery, type TrendRow } from "@vesti/db";
+import {
+  createDb,
+  describeParamError,
+  queryTrends,
+  type TrendQuery,
+  type TrendRow,
+  trendQuerySchema,
+} from "@vesti/db";
 import { THEME_IDS } from "@vesti/themes";
 import { type Command, Option } from "commander";
 
@@ -26,16 +33,14 @@ export function registerTrendCommands(program: Command): void {
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
     )
     .action(async (options: TrendOptions) => {
-      if (!(THEME_IDS as readonly string[]).includes(options.theme))
-        throw new Error(`unknown theme "${options.theme}"; use one of: ${THEME_IDS.join(", ")}`);
+      // The same schema as the web page's parameters (packages/db/src/params.ts).
+      const { format: _format, ...flags } = options;
+      const parsed = trendQuerySchema.safeParse(flags);
+      if (!parsed.success) throw new Error(describeParamError(parsed.error));
+      const query: TrendQuery = parsed.data;
       const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
       try {
-        const { format: _format, ...query } = options;
-        const rows = await queryTrends(db, {
-          ...query,
-          lang: options.lang?.toLowerCase(),
-          country: options.country?.toUpperCase(),
-        });
+        const rows = await queryTrends(db, query);
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");
       } finally {

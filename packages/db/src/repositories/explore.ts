@@ -83,7 +83,11 @@ export async function querySeries(db: Kysely<Database>, q: ExploreSeriesQuery): 
   const view = byWeek ? sql`analytics.theme_weekly` : sql`analytics.theme_daily`;
   const dayCol = byWeek ? sql.ref("t.week_start") : sql.ref("t.day");
   const period =
-    q.by === "month" ? sql`date_trunc('month', t.day::timestamp)::date` : byWeek ? sql`t.week_start` : sql`t.day`;
+    q.by === "month"
+      ? sql`date_trunc('month', t.day::timestamp)::date`
+      : byWeek
+        ? sql`t.week_start`
+        : sql`t.day`;
   const unit = sql.lit(q.by);
   // Range conditions on the view's own date column, so the indexes and the pushdown serve them.
   if (q.since) where.push(sql`${dayCol} >= date_trunc(${unit}, ${q.since}::date::timestamp)::date`);
@@ -335,6 +339,8 @@ export async function queryDimensionValues(db: Kysely<Database>): Promise<Record
 /** The last day with articles (the page's default end), or null for an empty database. */
 export async function queryLastDay(db: Kysely<Database>): Promise<string | null> {
   // The primary key of article_daily_counts starts with day: one index probe.
-  const r = await sql<{ day: string | null }>`SELECT max(day) AS day FROM public.article_daily_counts`.execute(db);
+  const r = await sql<{
+    day: string | null;
+  }>`SELECT max(day) AS day FROM public.article_daily_counts`.execute(db);
   return r.rows[0]?.day ?? null;
 }
