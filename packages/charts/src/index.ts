@@ -26,3 +26,4 @@ export {
   periodStart,
   prepareSeries,
 } from "./series";
+export { AID_SERIES, type AidWeekCounts, aidAttentionSpec } from "./thesis";

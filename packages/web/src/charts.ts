@@ -1,4 +1,11 @@
-import { type ChartSeries, type ChartSpec, isoDay, type PeriodCount, periodLabel } from "@vesti/charts";
+import {
+  aidAttentionSpec,
+  type ChartSeries,
+  type ChartSpec,
+  isoDay,
+  type PeriodCount,
+  periodLabel,
+} from "@vesti/charts";
 import {
   type AidWeekRow,
   type Database,
@@ -25,12 +32,6 @@ export interface ChartData {
 }
 
 export type ThemeLabels = ReadonlyMap<string, string>;
-
-const AID_SERIES = [
-  { id: "russian_aid", label: "Russian aid", color: "#d1495b" },
-  { id: "chinese_aid", label: "Chinese aid", color: "#e09f3e" },
-  { id: "eu_aid", label: "EU aid", color: "#1f5fbf" },
-] as const;
 
 const TIE_LABELS: Record<(typeof TIE_THEMES)[number], { label: string; color: string }> = {
   putin: { label: "Kosovo + Putin", color: "#7b4fa6" },
@@ -97,29 +98,19 @@ export async function thesisChart(
     week,
     text: readAidWeek(i >= 0 ? rows[i] : undefined, i > 0 ? rows[i - 1] : undefined),
   };
-  const series: ChartSeries[] = AID_SERIES.map((s) => ({
-    id: s.id,
-    label: s.label,
-    color: s.color,
-    points: rows.map((r) => ({ period: r.week_start, mentions: r[s.id], articles: r.articles })),
-  }));
   return {
     rows,
     reading,
-    spec: {
-      title: "Serbian outlets' attention to Russian, Chinese and EU aid",
-      subtitle: `${view.measure === "share" ? "Share of all articles" : "Articles"} per ISO week, outlets in Serbia (RS), all languages · analytics.aid_attention_weekly`,
-      by: "week",
+    spec: aidAttentionSpec(rows, {
       measure: view.measure,
       smooth: view.smooth,
       ...(view.from ? { from: view.from } : {}),
       ...(view.to ? { to: view.to } : {}),
-      series,
       hidden: view.hide,
       marks: week ? [{ date: week, label: periodLabel(week, "week"), kind: "week" }] : [],
       href: (id, period) =>
         `/articles?${articlesParams({ query: { theme: id as SeriesQuery["theme"], country: ["RS"] }, by: "week", period })}`,
-    },
+    }),
     csv: toCsv(AID_COLUMNS, rows as unknown as Record<string, unknown>[]),
   };
 }

@@ -49,6 +49,8 @@ export interface DigestData {
   /** Serbian outlets' attention to aid (analytics.aid_attention_weekly); null when they published nothing. */
   aid: DigestAid | null;
   prevAid: DigestAid | null;
+  /** The thesis chart's weeks: aid_attention_weekly for the `historyWeeks` weeks up to this one, oldest first. */
+  aidHistory: (DigestAid & { week_start: string })[];
   /** The latest articles per theme, at most `perTheme` each. */
   latest: DigestArticle[];
   /** Theme pairs tagged on the same articles, most frequent first. */
@@ -61,7 +63,7 @@ const WEEK = /^\d{4}-\d{2}-\d{2}$/;
 export async function loadDigestData(
   db: Kysely<Database>,
   weekStart: string,
-  options: { perTheme?: number; pairs?: number } = {},
+  options: { perTheme?: number; pairs?: number; historyWeeks?: number } = {},
 ): Promise<DigestData> {
   if (!WEEK.test(weekStart) || new Date(`${weekStart}T00:00:00Z`).getUTCDay() !== 1)
     throw new Error(`weekStart must be a Monday as YYYY-MM-DD, not "${weekStart}"`);
@@ -122,6 +124,11 @@ export async function loadDigestData(
       : null;
   };
 
+  const history = await sql<DigestAid & { week_start: string }>`
+    SELECT week_start, russian_aid, chinese_aid, eu_aid, articles FROM analytics.aid_attention_weekly
+    WHERE week_start > ${week} - ${7 * (options.historyWeeks ?? 26)}::int AND week_start <= ${week}
+    ORDER BY week_start`.execute(db);
+
   const latest = await sql<DigestArticle>`
     SELECT theme, title, url, outlet_name, country, lang, published_at FROM (
       SELECT a.*, row_number() OVER (PARTITION BY theme ORDER BY published_at DESC, article_id DESC) AS n
@@ -143,6 +150,7 @@ export async function loadDigestData(
     themes: [...themes.values()],
     aid: aid(weekStart),
     prevAid: aid(prevStart),
+    aidHistory: history.rows,
     latest: latest.rows,
     pairs: pairs.rows,
   };
