@@ -10,9 +10,16 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const dayParam = z
   .string()
   .trim()
-  .refine((v) => DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), {
-    message: "must be a date as YYYY-MM-DD",
-  });
+  // Round trip, because Date.parse takes 2020-02-30 for 1 March.
+  .refine(
+    (v) =>
+      DAY.test(v) &&
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v,
+    {
+      message: "must be a date as YYYY-MM-DD",
+    },
+  );
 
 export const themeParam = z
   .string()
