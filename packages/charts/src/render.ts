@@ -214,6 +214,27 @@ export function renderChart(spec: ChartSpec): RenderedChart {
     );
   }
   marks.push(Plot.ruleY([0], { stroke: "#999" }));
+  // Annotations under the series, so that they never take a click meant for a point.
+  const mid = (fromDate.getTime() + toDate.getTime()) / 2;
+  for (const m of spec.marks ?? []) {
+    const at = [{ x: parseDay(m.date), label: m.label }];
+    const right = at[0]!.x.getTime() > mid;
+    const attrs = { "data-role": "annotation", "data-kind": m.kind ?? "note" };
+    marks.push(
+      Plot.ruleX(at, { x: "x", stroke: "#444", strokeDasharray: "4,3", render: tagged(attrs) }),
+      Plot.text(at, {
+        x: "x",
+        text: "label",
+        frameAnchor: "top",
+        textAnchor: right ? "end" : "start",
+        dx: right ? -4 : 4,
+        dy: 4,
+        fill: "#444",
+        render: tagged(attrs),
+      }),
+    );
+  }
+
   const describe = (label: string, p: PreparedPoint) => {
     const when = periodLabel(p.period, spec.by);
     if (p.mentions === null || p.articles === null) return `${label} · ${when}: no articles`;
@@ -251,26 +272,6 @@ export function renderChart(spec: ChartSpec): RenderedChart {
       );
     }
   }
-  const mid = (fromDate.getTime() + toDate.getTime()) / 2;
-  for (const m of spec.marks ?? []) {
-    const at = [{ x: parseDay(m.date), label: m.label }];
-    const right = at[0]!.x.getTime() > mid;
-    const attrs = { "data-role": "annotation", "data-kind": m.kind ?? "note" };
-    marks.push(
-      Plot.ruleX(at, { x: "x", stroke: "#444", strokeDasharray: "4,3", render: tagged(attrs) }),
-      Plot.text(at, {
-        x: "x",
-        text: "label",
-        frameAnchor: "top",
-        textAnchor: right ? "end" : "start",
-        dx: right ? -4 : 4,
-        dy: 4,
-        fill: "#444",
-        render: tagged(attrs),
-      }),
-    );
-  }
-
   const plot = Plot.plot({
     document: document as never,
     className: "vesti-plot",

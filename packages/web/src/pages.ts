@@ -46,7 +46,7 @@ ${b.reading ? `<p class="reading" data-role="reading">${h(b.reading.text)}</p>` 
 <div class="legend" role="group" aria-label="Series (click to hide or show)">${legend}</div>
 <div class="plot" data-zoom="true">${empty ? '<p class="empty">No articles match: nothing to draw.</p>' : b.chart.svg}</div>
 <figcaption>
-${b.chart.gaps.length > 0 ? `<p class="gaps">Shaded periods had no articles at all (nothing fetched or nothing published): they are gaps, not zeros. ${b.chart.gaps.length <= 6 ? `Missing: ${b.chart.gaps.map((g) => h(g)).join(", ")}.` : ""}</p>` : ""}
+${b.chart.gaps.length > 0 ? `<p class="gaps">No articles at all (nothing fetched, or nothing published) in: ${b.chart.gaps.length <= 8 ? b.chart.gaps.map((g) => h(g)).join(", ") : `${b.chart.gaps.length} periods`}. See the Outlets page for the feeds.</p>` : ""}
 <p class="downloads">Download this chart: <a href="${h(b.download)}.csv?${h(q)}" download>CSV</a> <a href="${h(b.download)}.svg?${h(q)}" download>SVG</a> <a href="${h(b.download)}.png?${h(q)}" download>PNG</a>
 · Click a point for its articles · drag across the chart to zoom${b.resetZoom ? ` · <a href="${h(b.resetZoom)}" data-role="reset-zoom">reset zoom</a>` : ""}</p>
 </figcaption>
