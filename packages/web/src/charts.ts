@@ -168,22 +168,35 @@ export function describeFilters(q: SeriesQuery): string {
     .join(" · ");
 }
 
-/** Explore and compare: each series query through querySeries (split into several series when asked). */
+/** Runs a read (the server's asAnalyst); each call may use its own connection. */
+export type ReadFn = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+/**
+ * Explore and compare: each series query through querySeries (split into several series when asked), the
+ * queries in parallel, each in its own read.
+ */
 export async function viewChart(
-  db: Kysely<Database>,
+  read: ReadFn,
   view: ChartView,
   kind: "explore" | "compare",
   labels: ThemeLabels,
 ): Promise<ChartData & { series: { id: string; label: string; query: SeriesQuery; rows: SeriesRow[] }[] }> {
   const drawn: { id: string; label: string; query: SeriesQuery; rows: SeriesRow[] }[] = [];
-  for (const s of view.series) {
-    const rows = await querySeries(db, {
-      query: s.query,
-      by: view.by,
-      ...(view.from ? { since: view.from } : {}),
-      ...(view.to ? { until: view.to } : {}),
-      ...(view.split ? { split: view.split } : {}),
-    });
+  const results = await Promise.all(
+    view.series.map((s) =>
+      read((db) =>
+        querySeries(db, {
+          query: s.query,
+          by: view.by,
+          ...(view.from ? { since: view.from } : {}),
+          ...(view.to ? { until: view.to } : {}),
+          ...(view.split ? { split: view.split } : {}),
+        }),
+      ),
+    ),
+  );
+  for (const [i, s] of view.series.entries()) {
+    const rows = results[i]!;
     const themeLabel = labels.get(s.query.theme) ?? s.query.theme;
     if (view.split) {
       const keys = [...new Set(rows.map((r) => r.key))];

@@ -160,6 +160,7 @@ export function explorePage(d: {
 <fieldset><legend>View</legend><label>Split ${split}</label>
 ${commonControls(v)}</fieldset>
 <button type="submit">Show</button> <a href="/explore">reset</a>
+${v.series.length > 0 ? `<a href="/compare?${h(v.series.map((s) => `q=${encodeURIComponent(formatQueryString(s.query))}`).join("&"))}&amp;by=${h(v.by)}&amp;measure=${h(v.measure)}">compare these series against other queries</a>` : ""}
 </form>
 ${chartBlock(d.chart)}
 ${ARTICLES_PANEL}`;

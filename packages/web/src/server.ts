@@ -17,7 +17,7 @@ import {
 import { basicAuth, type Logger } from "@vesti/runtime";
 import { defaultTaxonomy } from "@vesti/themes";
 import { type Kysely, sql } from "kysely";
-import { type ChartData, thesisChart, tieChart, viewChart } from "./charts";
+import { type ChartData, type ReadFn, thesisChart, tieChart, viewChart } from "./charts";
 import {
   articlesFragment,
   articlesPage,
@@ -104,6 +104,9 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
+const opt = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
 const html = (body: string, status = 200): Reply => ({ status, type: "text/html; charset=utf-8", body });
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -121,7 +124,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const db = options.db ?? ownDb!;
   const now = options.now ?? (() => new Date());
   const labels = new Map(defaultTaxonomy().themes.map((t) => [t.id as string, t.label]));
-  const read = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => asAnalyst(db, fn);
+  const read: ReadFn = (fn) => asAnalyst(db, fn);
   const auth = options.auth ? basicAuth(options.auth, "Vesti") : undefined;
 
   // The tie reads article_themes (seconds on a large database unfiltered): reuse a result for a while.
@@ -145,8 +148,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ]);
     return { thesis, tie };
   };
-  const viewData = (view: ChartView, kind: "explore" | "compare") =>
-    read((trx) => viewChart(trx, view, kind, labels));
+  const viewData = (view: ChartView, kind: "explore" | "compare") => viewChart(read, view, kind, labels);
 
   const chartOf = async (name: string, params: URLSearchParams): Promise<ChartData> => {
     if (name === "thesis") return (await landingData(parseLanding(params))).thesis;
@@ -156,7 +158,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     throw new NotFound(`no chart "${name}"`);
   };
 
+  /** The "reset zoom" link: the same view without from/to; none when the view is not zoomed. */
   const withoutRange = (path: string, params: URLSearchParams) => {
+    if (!params.has("from") && !params.has("to")) return undefined;
     const p = new URLSearchParams(params);
     p.delete("from");
     p.delete("to");
@@ -177,7 +181,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             download: "/thesis",
             query: params,
             reading: thesis.reading,
-            resetZoom: withoutRange("/", params),
+            ...opt("resetZoom", withoutRange("/", params)),
           },
           tie: {
             id: "tie",
@@ -185,7 +189,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             download: "/tie",
             query: params,
             reading: tie.reading,
-            resetZoom: withoutRange("/", params),
+            ...opt("resetZoom", withoutRange("/", params)),
           },
         }),
       );
@@ -204,7 +208,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             chart: renderChart(data.spec),
             download: "/explore",
             query,
-            resetZoom: withoutRange("/explore", query),
+            ...opt("resetZoom", withoutRange("/explore", query)),
           },
         }),
       );
@@ -222,7 +226,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
             chart: renderChart(data.spec),
             download: "/compare",
             query,
-            resetZoom: withoutRange("/compare", query),
+            ...opt("resetZoom", withoutRange("/compare", query)),
           },
         }),
       );
