@@ -208,6 +208,7 @@ export function renderChart(spec: ChartSpec): RenderedChart {
         x1: "x1",
         x2: "x2",
         fill: "#e9e9e9",
+        clip: true,
         title: () => "no articles fetched",
         render: tagged({ "data-role": "gaps" }),
       }),
