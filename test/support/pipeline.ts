@@ -35,11 +35,14 @@ export async function seedSources(db: Kysely<Database>, corpus: Corpus, urls: st
 
 export const uniquePrefix = () => `vesti-test-${randomBytes(4).toString("hex")}`;
 
-/** Environment for a pipeline under test: everything on loopback, fast ticks, no politeness delay. */
+/** Environment for a distributed pipeline under test (see pipelineEnv). */
 export function testEnv(databaseUrl: string, redisUrl: string, prefix: string): Record<string, string> {
+  return { ...pipelineEnv(prefix), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+}
+
+/** Settings of a pipeline under test, in any mode: everything on loopback, fast ticks, no politeness delay. */
+export function pipelineEnv(prefix: string): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     FETCH_ALLOW_PRIVATE_NETWORKS: "true",
     HOST_MIN_SPACING_MS: "0",

@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 // Every setting Vesti reads, in one place. Each entry carries its default and a description so the
@@ -11,10 +13,30 @@ interface Setting {
   schema: z.ZodType;
   default: string | undefined;
   description: string;
+  /** Settings of the embedded mode only; docker-compose (the distributed mode) has no use for them. */
+  embeddedOnly?: boolean;
 }
 
-function setting<T extends z.ZodType>(schema: T, defaultValue: string | undefined, description: string) {
-  return { schema, default: defaultValue, description } satisfies Setting;
+// Overloads keep "has a default" in the type, so a setting without one is `| undefined` in Config.
+function setting<T extends z.ZodType>(
+  schema: T,
+  defaultValue: string,
+  description: string,
+  options?: { embeddedOnly?: boolean },
+): { schema: T; default: string; description: string; embeddedOnly?: boolean };
+function setting<T extends z.ZodType>(
+  schema: T,
+  defaultValue: undefined,
+  description: string,
+  options?: { embeddedOnly?: boolean },
+): { schema: T; default: undefined; description: string; embeddedOnly?: boolean };
+function setting<T extends z.ZodType>(
+  schema: T,
+  defaultValue: string | undefined,
+  description: string,
+  options: { embeddedOnly?: boolean } = {},
+): Setting {
+  return { schema, default: defaultValue, description, ...options };
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
@@ -22,14 +44,31 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 export const settings = {
   DATABASE_URL: setting(
     z.url({ protocol: /^postgres(ql)?$/ }),
-    "postgres://postgres@127.0.0.1:5432/vesti",
-    "PostgreSQL connection string. The database is created on first migration if it does not exist.",
+    undefined,
+    "PostgreSQL connection string; the database is created on first migration if it does not exist. Unset: the embedded PostgreSQL in VESTI_HOME.",
   ),
   DATABASE_POOL_SIZE: setting(int(1, 200), "10", "Maximum connections in each process's pool."),
   REDIS_URL: setting(
     z.url({ protocol: /^rediss?$/ }),
-    "redis://127.0.0.1:6379",
-    "Redis for the BullMQ queues.",
+    undefined,
+    "Redis for the BullMQ queues (the distributed mode; needs DATABASE_URL too). Unset: jobs run in-process.",
+  ),
+  VESTI_HOME: setting(
+    z.string().min(1),
+    undefined,
+    "Folder of the embedded mode's data: PostgreSQL's files, its password and log.",
+    { embeddedOnly: true },
+  ),
+  EMBEDDED_PG_PORT: setting(
+    int(1, 65535),
+    "54329",
+    "Loopback port of the embedded PostgreSQL (psql and notebooks connect there while Vesti runs).",
+    { embeddedOnly: true },
+  ),
+  STARTUP_RETRY_SECONDS: setting(
+    int(0, 3600),
+    "60",
+    "How long a process retries an unreachable DATABASE_URL or REDIS_URL at start before it exits with an error.",
   ),
   QUEUE_PREFIX: setting(z.string().min(1), "vesti", "Key prefix for every BullMQ queue in Redis."),
   SMTP_URL: setting(
@@ -138,7 +177,11 @@ export const settings = {
 } as const;
 
 export type SettingName = keyof typeof settings;
-export type Config = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
+/** A setting without a default is undefined when unset. */
+type SettingValue<S extends { schema: z.ZodType; default: string | undefined }> = S["default"] extends string
+  ? z.output<S["schema"]>
+  : z.output<S["schema"]> | undefined;
+export type Config = { [K in SettingName]: SettingValue<(typeof settings)[K]> };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -174,4 +217,48 @@ let cached: Config | undefined;
 export function loadConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+// --- modes ----------------------------------------------------------------------------------------
+
+/**
+ * How a process runs, from which URLs are set:
+ * - distributed: DATABASE_URL and REDIS_URL; the services on BullMQ and Postgres, scaled by processes;
+ * - local: DATABASE_URL only; one process, in-process jobs, on that PostgreSQL server;
+ * - embedded: neither; one process, in-process jobs, on an embedded PostgreSQL in VESTI_HOME.
+ */
+export type Mode =
+  | { kind: "distributed"; databaseUrl: string; redisUrl: string; why: string }
+  | { kind: "local"; databaseUrl: string; why: string }
+  | { kind: "embedded"; home: string; port: number; why: string };
+
+/** The default VESTI_HOME: `.vesti/` at the repository's root, wherever the command was started from. */
+export const DEFAULT_VESTI_HOME = fileURLToPath(new URL("../../../.vesti", import.meta.url));
+
+export function resolveMode(config: Config): Mode {
+  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = config;
+  if (databaseUrl && redisUrl)
+    return { kind: "distributed", databaseUrl, redisUrl, why: "DATABASE_URL and REDIS_URL are set" };
+  if (redisUrl)
+    throw new ConfigError(
+      "REDIS_URL is set but DATABASE_URL is not: the distributed mode needs both (set DATABASE_URL too), " +
+        "and the embedded mode needs neither (unset REDIS_URL)",
+    );
+  if (databaseUrl)
+    return {
+      kind: "local",
+      databaseUrl,
+      why: "DATABASE_URL is set and REDIS_URL is not: jobs run in this process",
+    };
+  const home = config.VESTI_HOME
+    ? isAbsolute(config.VESTI_HOME)
+      ? config.VESTI_HOME
+      : resolve(process.env.INIT_CWD ?? process.cwd(), config.VESTI_HOME)
+    : DEFAULT_VESTI_HOME;
+  return {
+    kind: "embedded",
+    home,
+    port: config.EMBEDDED_PG_PORT,
+    why: "neither DATABASE_URL nor REDIS_URL is set",
+  };
 }

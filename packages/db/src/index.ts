@@ -78,6 +78,7 @@ export {
 export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
 export {
   activateTaxonomyVersion,
+  markRetagInterrupted,
   type RetagArticle,
   type RetagProgress,
   retagBatch,

@@ -126,13 +126,20 @@ export interface TaxonomyVersionsTable {
   is_current: boolean;
 }
 
+export type RetagStatus = "running" | "interrupted" | "done";
+
 export interface RetagRunsTable {
   id: Generated<number>;
   to_version: string;
   last_article_id: ColumnType<number, number | undefined, number>;
   articles_done: ColumnType<number, number | undefined, number>;
   articles_changed: ColumnType<number, number | undefined, number>;
-  status: ColumnType<"running" | "done", "running" | "done" | undefined, "running" | "done">;
+  status: ColumnType<RetagStatus, RetagStatus | undefined, RetagStatus>;
+  /** Articles to retag when the run started (an upper bound: ingest may add some meanwhile). */
+  articles_total: number | null;
+  /** The last time a shutdown stopped the run at a batch boundary; it resumes on the next start. */
+  interrupted_at: Timestamp | null;
+  interruptions: ColumnType<number, number | undefined, number>;
   started_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: Timestamp | null;

@@ -1,90 +1,47 @@
-import { type ConnectionOptions, Queue, type QueueOptions } from "bullmq";
-import { Redis } from "ioredis";
-import { z } from "zod";
-
-// Every queue's name and payload schema, in one place (langfuse's layout): producers and processors
-// import from here and never spell a queue name or payload by hand.
-
-export const QueueName = {
-  /** Repeating tick: finds the feeds that are due and enqueues a fetch for each. */
-  FeedTick: "feed-tick",
-  /** Fetch, parse, classify and store one feed. */
-  FeedFetch: "feed-fetch",
-  /** Re-apply a new taxonomy version to stored articles. */
-  Retag: "retag",
-  /** E-mail the weekly digest to the subscribers who have not had it. */
-  Digest: "digest",
-} as const;
-export type QueueName = (typeof QueueName)[keyof typeof QueueName];
-
-export const payloadSchemas = {
-  [QueueName.FeedTick]: z.object({}).passthrough(),
-  [QueueName.FeedFetch]: z.object({
-    feedId: z.number().int().positive(),
-    /** The feed's next_fetch_at when it was enqueued: part of the job id, so a double enqueue is a no-op. */
-    dueAt: z.string(),
-  }),
-  [QueueName.Retag]: z.object({
-    toVersion: z.string().min(1),
-    batchSize: z.number().int().positive().optional(),
-  }),
-  [QueueName.Digest]: z.object({
-    /** Monday (YYYY-MM-DD) of the ISO week to report on; the scheduler's job leaves it out: the last complete week. */
-    weekStart: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-  }),
-} satisfies Record<QueueName, z.ZodType>;
-
-export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;
-
-export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): Payload<Q> {
-  return payloadSchemas[queue].parse(data) as Payload<Q>;
-}
-
-/** The job id that makes enqueueing the same due fetch twice harmless. */
-export const feedFetchJobId = (feedId: number, dueAt: Date) => `feed-${feedId}-${dueAt.getTime()}`;
-
-export const FEED_TICK_SCHEDULER_ID = "feed-tick";
-export const RETAG_JOB_ID = (version: string) => `retag-${version}`;
-export const DIGEST_SCHEDULER_ID = "weekly-digest";
-
-/** ioredis connection as BullMQ workers need it (blocking commands must not time out). */
-export function createRedis(url: string, name = "vesti"): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name });
-}
-
-export interface QueueContext {
-  connection: ConnectionOptions;
-  prefix: string;
-}
-
-/** Default job options: retries with backoff for infrastructure faults (about 8 minutes in all); finished
- * jobs kept for an hour so their ids still dedupe a late duplicate enqueue. */
-export const defaultJobOptions: QueueOptions["defaultJobOptions"] = {
-  attempts: 8,
-  backoff: { type: "exponential", delay: 2_000 },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 24 * 3600, count: 10_000 },
-};
-
-const queueJobOptions: Partial<Record<QueueName, QueueOptions["defaultJobOptions"]>> = {
-  // A fetch whose every attempt failed (a long Postgres outage) leaves its feed due. Its failed job must
-  // not keep blocking the feed's job id for a day: after 15 minutes the tick enqueues the feed again.
-  [QueueName.FeedFetch]: { ...defaultJobOptions, removeOnFail: { age: 15 * 60, count: 10_000 } },
-};
-
-export function createQueue<Q extends QueueName>(name: Q, ctx: QueueContext): Queue<Payload<Q>> {
-  return new Queue<Payload<Q>>(name, {
-    connection: ctx.connection,
-    prefix: ctx.prefix,
-    defaultJobOptions: queueJobOptions[name] ?? defaultJobOptions,
-  });
-}
-
-/** True when a queue has nothing waiting, running or delayed. */
-export async function isQueueIdle(queue: Queue): Promise<boolean> {
-  const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
-  return Object.values(counts).every((n) => n === 0);
-}
+// Queue names and payload schemas in one place (langfuse's layout), and the two job platforms that run
+// them: BullMQ over Redis (distributed mode) and the in-process runner (embedded mode), with their
+// per-host politeness gates.
+export {
+  BullmqPlatform,
+  connectionErrorLog,
+  createQueue,
+  createRedis,
+  isQueueIdle,
+  type PlatformLogger,
+  type QueueContext,
+} from "./bullmq";
+export {
+  type GateResult,
+  type HostGate,
+  type HostGateOptions,
+  MemoryHostGate,
+  RedisHostGate,
+} from "./host-gate";
+export { InProcessPlatform } from "./in-process";
+export {
+  type EnqueueOptions,
+  isIdle,
+  type JobEvents,
+  type JobHandler,
+  type JobInfo,
+  type JobPlatform,
+  type JobQueue,
+  type JobState,
+  type Repeat,
+  type RetryLater,
+  retryLater,
+  retryLaterMs,
+  type WorkOptions,
+} from "./platform";
+export {
+  DIGEST_SCHEDULER_ID,
+  defaultJobOptions,
+  FEED_TICK_SCHEDULER_ID,
+  feedFetchJobId,
+  jobOptionsFor,
+  type Payload,
+  parsePayload,
+  payloadSchemas,
+  QueueName,
+  RETAG_JOB_ID,
+} from "./queues";

@@ -9,6 +9,17 @@ export function createShutdown(logger: Logger, timeoutMs: number) {
   const closers: { name: string; close: () => Promise<unknown> }[] = [];
   let started: Promise<void> | undefined;
 
+  const runClosers = async () => {
+    for (const { name, close } of [...closers].reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error, closer: name }, "error while closing");
+      }
+    }
+    closers.length = 0;
+  };
+
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
     started ??= (async () => {
       logger.info({ reason }, "shutting down");
@@ -17,13 +28,7 @@ export function createShutdown(logger: Logger, timeoutMs: number) {
         process.exit(exitCode || 1);
       }, timeoutMs);
       timer.unref();
-      for (const { name, close } of [...closers].reverse()) {
-        try {
-          await close();
-        } catch (error) {
-          logger.warn({ err: error, closer: name }, "error while closing");
-        }
-      }
+      await runClosers();
       clearTimeout(timer);
       logger.info("shut down cleanly");
       process.exitCode = exitCode;
@@ -37,6 +42,8 @@ export function createShutdown(logger: Logger, timeoutMs: number) {
       closers.push({ name, close });
     },
     shutdown,
+    /** Runs the closers registered so far (a start-up that failed half-way), without the exit code or timer. */
+    close: runClosers,
     /** Installs the signal handlers and a last-resort handler for unexpected errors. */
     listen() {
       process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,4 +1,5 @@
 export { type Classification, type ClassifyInput, classifyItem } from "./classify";
-export { prepareArticles, processFetchFeed } from "./processors/fetch-feed";
-export { processRetag } from "./processors/retag";
+export { type FetchFeedResult, prepareArticles, processFetchFeed } from "./processors/fetch-feed";
+export { processRetag, type RetagResult } from "./processors/retag";
+export { type CycleSummary, formatCycle, reportPollCycles } from "./progress";
 export { startIngestWorkers } from "./workers";

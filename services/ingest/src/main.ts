@@ -1,13 +1,11 @@
-import { createServiceContext, startContextOpsServer } from "@vesti/runtime";
+import { runService } from "@vesti/runtime";
+import { reportPollCycles } from "./progress";
 import { startIngestWorkers } from "./workers";
 
-// services/ingest: the feed-fetch and retag workers. Reads only environment variables (README table).
-const ctx = createServiceContext("ingest");
-ctx.shutdown.listen();
-try {
+// services/ingest: the feed-fetch and retag workers of the distributed mode. Reads only environment
+// variables (README table).
+await runService("ingest", async (ctx) => {
   await startIngestWorkers(ctx);
-  await startContextOpsServer(ctx);
-} catch (error) {
-  ctx.logger.fatal({ err: error }, "ingest failed to start");
-  await ctx.shutdown.shutdown("start-up failure", 1);
-}
+  reportPollCycles(ctx);
+  return undefined;
+});

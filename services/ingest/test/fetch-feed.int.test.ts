@@ -2,12 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseConfig } from "@vesti/config";
 import { syncSources } from "@vesti/db";
-import { createRedis } from "@vesti/queue";
+import { createRedis, RedisHostGate } from "@vesti/queue";
 import { createLogger, createMetrics } from "@vesti/runtime";
 import { defaultTaxonomy } from "@vesti/themes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../packages/db/test-support/test-database";
-import { HostGate } from "../src/host-gate";
 import { type FetchFeedDeps, processFetchFeed } from "../src/processors/fetch-feed";
 
 // The fetch stage against a real HTTP server, Postgres and Redis: conditional GET, servers that ignore
@@ -66,7 +65,11 @@ beforeAll(async () => {
     db: t.db,
     config,
     taxonomy: defaultTaxonomy(),
-    hostGate: new HostGate(redis, { prefix: `vesti-fetch-test-${process.pid}`, spacingMs: 0, holdMs: 5000 }),
+    hostGate: new RedisHostGate(redis, {
+      prefix: `vesti-fetch-test-${process.pid}`,
+      spacingMs: 0,
+      holdMs: 5000,
+    }),
     metrics: createMetrics("test"),
     logger: createLogger("test", "silent"),
   };

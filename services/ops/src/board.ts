@@ -7,7 +7,11 @@ import express from "express";
 
 /** The Bull Board dashboard over every Vesti queue, as an express app mounted at `basePath`. */
 export function createBoardApp(ctx: ServiceContext, basePath = "/queues") {
-  const queues = Object.values(QueueName).map((name) => createQueue(name, ctx.queues));
+  const redis = ctx.redis;
+  if (!redis) throw new Error("Bull Board shows BullMQ queues in Redis: the distributed mode only");
+  const queues = Object.values(QueueName).map((name) =>
+    createQueue(name, { connection: redis, prefix: ctx.config.QUEUE_PREFIX }),
+  );
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });

@@ -1,7 +1,7 @@
 import { parseConfig } from "@vesti/config";
 import {
-  createServiceContext,
   type OpsServer,
+  openServiceContext,
   type ServiceContext,
   startContextOpsServer,
 } from "@vesti/runtime";
@@ -16,9 +16,8 @@ let base: string;
 
 /** A service context on the test database, with the ops server on a free loopback port. */
 const opsContext = (name: string, env: Record<string, string> = {}) =>
-  createServiceContext(
-    name,
-    parseConfig({
+  openServiceContext(name, {
+    config: parseConfig({
       DATABASE_URL: t.url,
       REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
       QUEUE_PREFIX: `vesti-ops-test-${process.pid}`,
@@ -27,11 +26,11 @@ const opsContext = (name: string, env: Record<string, string> = {}) =>
       LOG_LEVEL: "silent",
       ...env,
     }),
-  );
+  });
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  ctx = opsContext("ops-test");
+  ctx = await opsContext("ops-test");
   server = await startContextOpsServer(ctx, { fallback: createBoardApp(ctx) });
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -73,7 +72,7 @@ describe("the board's login", () => {
   let guardedServer: OpsServer;
   let url: string;
   beforeAll(async () => {
-    guarded = opsContext("ops-auth-test", { OPS_BOARD_AUTH: "admin:s3cret:with-colon" });
+    guarded = await opsContext("ops-auth-test", { OPS_BOARD_AUTH: "admin:s3cret:with-colon" });
     guardedServer = await startContextOpsServer(guarded, { fallback: createBoardApp(guarded) });
     url = `http://127.0.0.1:${guardedServer.port}`;
   });

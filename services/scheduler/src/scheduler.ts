@@ -1,60 +1,40 @@
 import { pruneFetchLog } from "@vesti/db";
 import { createMailTransport, DigestDeliveryError, type DigestRun } from "@vesti/digest";
-import {
-  createQueue,
-  DIGEST_SCHEDULER_ID,
-  FEED_TICK_SCHEDULER_ID,
-  parsePayload,
-  QueueName,
-} from "@vesti/queue";
-import type { ServiceContext } from "@vesti/runtime";
-import { Worker } from "bullmq";
+import { DIGEST_SCHEDULER_ID, FEED_TICK_SCHEDULER_ID, parsePayload, QueueName } from "@vesti/queue";
+import { type ServiceContext, timedHandler } from "@vesti/runtime";
 import { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
 import { processSendDigest } from "./processors/send-digest";
 
 /**
  * Upserts the job schedulers (idempotent: two schedulers starting at once leave one) and runs their
- * workers: the tick that turns due feeds into fetch jobs, and the weekly digest. Used by
- * services/scheduler and by `vesti run`.
+ * handlers on the context's job platform: the tick that turns due feeds into fetch jobs, and the weekly
+ * digest. Used by services/scheduler and by `vesti run`.
  */
 export async function startScheduler(ctx: ServiceContext, options: { tickSeconds?: number } = {}) {
   const { config, logger } = ctx;
-  const tickQueue = createQueue(QueueName.FeedTick, ctx.queues);
-  const fetchQueue = createQueue(QueueName.FeedFetch, ctx.queues);
+  const fetchQueue = ctx.jobs.queue(QueueName.FeedFetch);
   const every = (options.tickSeconds ?? config.SCHEDULER_TICK_SECONDS) * 1000;
-  await tickQueue.upsertJobScheduler(
-    FEED_TICK_SCHEDULER_ID,
-    { every },
-    { name: "tick", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
 
-  const tickWorker = new Worker(
+  ctx.jobs.work(
     QueueName.FeedTick,
-    async (job) => {
+    timedHandler(ctx, QueueName.FeedTick, async (job) => {
       parsePayload(QueueName.FeedTick, job.data);
       const result = await enqueueDueFeeds(ctx.db, fetchQueue, new Date());
       if (result.due > 0) logger.info({ jobId: job.id, due: result.due }, "due feeds enqueued");
       const pruned = await pruneFetchLog(ctx.db, config.FETCH_LOG_RETENTION_DAYS);
       if (pruned > 0) logger.info({ pruned }, "old fetch history pruned");
       return { ...result, pruned };
-    },
-    { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
+    }),
+    { concurrency: 1 },
   );
-  tickWorker.on("failed", (job, err) => logger.error({ jobId: job?.id, err: err.message }, "tick failed"));
-  tickWorker.on("error", (err) => logger.error({ err: err.message }, "tick worker error"));
 
   // The weekly digest: a cron job scheduler. Its job names no week, so it reports on the last complete
   // one; `vesti digest send --week` enqueues a job for a given week instead.
-  const digestQueue = createQueue(QueueName.Digest, ctx.queues);
-  await digestQueue.upsertJobScheduler(
-    DIGEST_SCHEDULER_ID,
-    { pattern: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
-    { name: "digest", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
   const transport = createMailTransport(config.SMTP_URL);
-  const digestWorker = new Worker(
+  ctx.shutdown.add("mail transport", async () => transport.close());
+  ctx.jobs.work(
     QueueName.Digest,
-    async (job) => {
+    timedHandler(ctx, QueueName.Digest, async (job) => {
       const count = (run: DigestRun) => {
         ctx.metrics.digestMessages.inc({ outcome: "sent" }, run.sent);
         ctx.metrics.digestMessages.inc({ outcome: "failed" }, run.failed.length);
@@ -77,22 +57,19 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
         if (error instanceof DigestDeliveryError) count(error.run);
         throw error;
       }
-    },
-    { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
+    }),
+    { concurrency: 1 },
   );
-  digestWorker.on("failed", (job, err) =>
-    logger.error({ jobId: job?.id, err: err.message }, "digest failed"),
-  );
-  digestWorker.on("error", (err) => logger.error({ err: err.message }, "digest worker error"));
 
-  ctx.shutdown.add("scheduler", async () => {
-    await Promise.all([tickWorker.close(), digestWorker.close()]);
-    await Promise.all([tickQueue.close(), fetchQueue.close(), digestQueue.close()]);
-    transport.close();
-  });
+  await ctx.jobs.schedule(FEED_TICK_SCHEDULER_ID, QueueName.FeedTick, { every }, { name: "tick", data: {} });
+  await ctx.jobs.schedule(
+    DIGEST_SCHEDULER_ID,
+    QueueName.Digest,
+    { pattern: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
+    { name: "digest", data: {} },
+  );
   logger.info(
-    { everyMs: every, digest: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
+    { everyMs: every, digest: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE, jobs: ctx.jobs.kind },
     "job schedulers upserted",
   );
-  return { tickQueue, fetchQueue, tickWorker, digestQueue, digestWorker };
 }

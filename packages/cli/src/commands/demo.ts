@@ -1,6 +1,6 @@
-import { loadConfig } from "@vesti/config";
-import { createDb, seedDemo } from "@vesti/db";
+import { seedDemo } from "@vesti/db";
 import type { Command } from "commander";
+import { withDb } from "./with-db";
 
 export function registerDemoCommands(program: Command): void {
   const demo = program.command("demo").description("synthetic demo data for trying the analytics views");
@@ -8,7 +8,7 @@ export function registerDemoCommands(program: Command): void {
     .command("seed")
     .description(
       "store deterministic synthetic articles (titles start with 'Demo:') for nine Serbian and Russian " +
-        "outlets; run `vesti db migrate` first",
+        "outlets",
     )
     .option("--from <YYYY-MM-DD>", "first UTC day", "2020-01-01")
     .option("--to <YYYY-MM-DD>", "last UTC day", "2021-12-31")
@@ -20,10 +20,9 @@ export function registerDemoCommands(program: Command): void {
       const seed = Number(options.seed);
       if (!Number.isFinite(perDay) || perDay <= 0) throw new Error("--per-day must be a positive number");
       if (!Number.isInteger(seed)) throw new Error("--seed must be an integer");
-      const db = createDb(loadConfig().DATABASE_URL, { poolSize: 2, applicationName: "vesti-demo" });
       const started = Date.now();
       let lastMonth = "";
-      try {
+      await withDb(async (db) => {
         const result = await seedDemo(db, {
           from: options.from,
           to: options.to,
@@ -43,8 +42,6 @@ export function registerDemoCommands(program: Command): void {
             `${result.outlets} outlets over ${result.days} days, taxonomy version ${result.taxonomyVersion}, ` +
             `in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
-      } finally {
-        await db.destroy();
-      }
+      });
     });
 }

@@ -8,6 +8,7 @@ import { registerRetagCommands } from "./retag";
 import { registerRunCommands } from "./run";
 import { registerServeCommands } from "./serve";
 import { registerSourcesCommands } from "./sources";
+import { registerSqlCommands } from "./sql";
 import { registerTrendCommands } from "./trends";
 
 // Each area registers its own sub-commands; keep one line per area.
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerRetagCommands(program);
   registerDigestCommands(program);
   registerServeCommands(program);
+  registerSqlCommands(program);
 }

@@ -1,9 +1,8 @@
-import { loadConfig } from "@vesti/config";
 import { activateTaxonomyVersion } from "@vesti/db";
 import { processRetag } from "@vesti/ingest";
-import { createServiceContext } from "@vesti/runtime";
 import { defaultTaxonomy } from "@vesti/themes";
 import type { Command } from "commander";
+import { withDb } from "./with-db";
 
 export function registerRetagCommands(program: Command): void {
   program
@@ -11,14 +10,17 @@ export function registerRetagCommands(program: Command): void {
     .description("re-apply the current taxonomy to stored articles now, in this process (resumable)")
     .option("--batch <n>", "articles per transaction", "2000")
     .action(async (opts: { batch: string }) => {
-      const ctx = createServiceContext("retag", loadConfig());
-      try {
+      await withDb(async (db) => {
+        // Ctrl-C stops at the next batch boundary, recorded as interrupted; a later run resumes.
+        const abort = new AbortController();
+        process.once("SIGINT", () => abort.abort());
         const taxonomy = defaultTaxonomy();
-        await activateTaxonomyVersion(ctx.db, taxonomy.version);
+        await activateTaxonomyVersion(db, taxonomy.version);
         const t0 = performance.now();
         const result = await processRetag(
           {
-            db: ctx.db,
+            db,
+            signal: abort.signal,
             taxonomy,
             onProgress: (p) => {
               process.stderr.write(`\rretagged ${p.articlesDone} articles (last id ${p.lastArticleId})`);
@@ -31,8 +33,6 @@ export function registerRetagCommands(program: Command): void {
         process.stdout.write(
           `${JSON.stringify({ version: taxonomy.version, ...result, seconds: Number(seconds.toFixed(2)) })}\n`,
         );
-      } finally {
-        await ctx.shutdown.shutdown("retag finished");
-      }
+      });
     });
 }

@@ -1,67 +1,126 @@
-import { loadConfig } from "@vesti/config";
-import { startIngestWorkers } from "@vesti/ingest";
-import { createQueue, isQueueIdle, QueueName } from "@vesti/queue";
-import { createServiceContext, startContextOpsServer } from "@vesti/runtime";
+import { type Config, loadConfig } from "@vesti/config";
+import { reportPollCycles, startIngestWorkers } from "@vesti/ingest";
+import { isIdle, QueueName } from "@vesti/queue";
+import {
+  type ContextOptions,
+  describeMode,
+  openServiceContext,
+  type ServiceContext,
+  startContextOpsServer,
+} from "@vesti/runtime";
 import { enqueueDueFeeds, startScheduler } from "@vesti/scheduler";
 import type { Command } from "commander";
+import { outletRunTable, themeTrendLines } from "../report";
 import { migrateDatabase } from "./db";
 import { syncSourcesFile } from "./sources";
+import { selectedDatabase } from "./with-db";
+
+export interface RunOptions {
+  once: boolean;
+  timeoutSeconds: number;
+  /** The sources file (default: SOURCES_FILE, else the repository's infra/sources.yaml). */
+  sourcesFile?: string;
+  config?: Config;
+  /** Serve /healthz and /metrics (off for `vesti demo`, which may run beside `vesti run`). */
+  opsServer?: boolean;
+  /** Extra context options (the database, a logger). */
+  context?: ContextOptions;
+}
 
 /**
  * The main job in one process: migrate, sync the sources file, then run the scheduler and the ingest
- * workers together. This is the single entry point the README's quick start runs; services/* run the same
+ * workers together on the mode's database and job platform (embedded PostgreSQL and the in-process runner
+ * by default; BullMQ when REDIS_URL is set). The README's quick start runs this; services/* run the same
  * pieces as separate processes.
  */
-export async function runPipeline(options: { once: boolean; timeoutSeconds: number }): Promise<void> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const ctx = createServiceContext("vesti");
+export async function runPipeline(options: RunOptions): Promise<ServiceContext> {
+  const config = options.config ?? loadConfig();
+  const ctx = await openServiceContext("vesti", {
+    config,
+    ...(selectedDatabase() ? { database: selectedDatabase() } : {}),
+    ...options.context,
+  });
+  ctx.logger.info(describeMode(ctx));
   ctx.shutdown.listen();
-  const report = await syncSourcesFile(ctx.db, config.SOURCES_FILE);
-  ctx.logger.info(
-    { outlets: report.outlets, feeds: { ...report.feeds, added: report.feeds.added.length } },
-    "sources synced",
-  );
-  await startIngestWorkers(ctx);
-  await startScheduler(ctx);
-  await startContextOpsServer(ctx);
-  if (!options.once) return;
+  const startedAt = new Date();
+  try {
+    const applied = await migrateDatabase(ctx.databaseUrl);
+    if (applied.length) ctx.logger.info({ applied }, "database migrated");
+    const report = await syncSourcesFile(ctx.db, options.sourcesFile ?? config.SOURCES_FILE);
+    ctx.logger.info(
+      `sources: ${report.outlets.added.length + report.outlets.changed.length} outlets added or changed, ` +
+        `${report.feeds.added.length} feeds added, ${report.feeds.removed.length} removed`,
+    );
+    await startIngestWorkers(ctx);
+    reportPollCycles(ctx);
+    if (options.once) {
+      // every active feed is due now; the tick below and the scheduler's first tick enqueue it once
+      await ctx.db
+        .updateTable("feeds")
+        .set({ next_fetch_at: new Date() })
+        .where("active", "=", true)
+        .execute();
+    }
+    await startScheduler(ctx);
+    if (options.opsServer ?? true) await startContextOpsServer(ctx);
+  } catch (error) {
+    await ctx.shutdown.shutdown("start-up failure", 1);
+    throw error;
+  }
+  if (!options.once) {
+    ctx.logger.info("running: every feed is polled when due; Ctrl-C stops");
+    return ctx;
+  }
 
-  // --once: every active feed is due now; wait until the fetch queue is empty, then stop.
-  await ctx.db.updateTable("feeds").set({ next_fetch_at: new Date() }).where("active", "=", true).execute();
-  const fetchQueue = createQueue(QueueName.FeedFetch, ctx.queues);
-  ctx.shutdown.add("once queue", () => fetchQueue.close());
-  const { due } = await enqueueDueFeeds(ctx.db, fetchQueue, new Date());
-  ctx.logger.info({ feeds: due }, "fetching every feed once");
+  // --once: wait until every feed was fetched (and a retag, if one runs, is done), then report and stop.
+  const { due } = await enqueueDueFeeds(ctx.db, ctx.jobs.queue(QueueName.FeedFetch), new Date());
+  ctx.logger.info(`fetching ${due} feeds once`);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const fetches = ctx.jobs.queue(QueueName.FeedFetch);
+  const retag = ctx.jobs.queue(QueueName.Retag);
+  let timedOut = false;
   for (;;) {
-    await new Promise((r) => setTimeout(r, 500));
-    if (await isQueueIdle(fetchQueue)) break;
+    await new Promise((r) => setTimeout(r, 250));
+    if ((await isIdle(fetches)) && (await isIdle(retag))) break;
     if (Date.now() > deadline) {
-      ctx.logger.warn(await fetchQueue.getJobCounts(), "timed out waiting for the fetch queue");
+      timedOut = true;
       break;
     }
   }
-  const summary = await ctx.db
-    .selectFrom("feed_fetches")
-    .select([
-      "outcome",
-      (eb) => eb.fn.countAll<number>().as("fetches"),
-      (eb) => eb.fn.sum<number>("items_new").as("new"),
-    ])
-    .groupBy("outcome")
-    .execute();
-  ctx.logger.info({ summary }, "run complete");
+  if (timedOut) {
+    const [f, r] = await Promise.all([fetches.counts(), retag.counts()]);
+    const left = f.waiting + f.active + f.delayed;
+    ctx.logger.warn(
+      `--once: gave up waiting after ${options.timeoutSeconds} s` +
+        (left ? `; ${left} feed fetches not done (they stay due for the next run)` : "") +
+        (r.active + r.waiting + r.delayed
+          ? "; the retag is left for later: it resumes where it stopped on the next start"
+          : ""),
+    );
+  }
+  process.stdout.write(`\nWhat this run fetched, per outlet:\n${await outletRunTable(ctx.db, startedAt)}`);
+  process.stdout.write(
+    `\nAttention to the report's themes, weekly share of all articles (last 8 weeks):\n${await themeTrendLines(ctx.db)}`,
+  );
   await ctx.shutdown.shutdown("--once finished");
+  return ctx;
 }
 
 export function registerRunCommands(program: Command): void {
   program
     .command("run")
     .description("migrate, sync sources, then schedule and ingest every feed (Ctrl-C to stop)")
-    .option("--once", "fetch every active feed once, then exit", false)
+    .option("--once", "fetch every active feed once, print what was fetched, then exit", false)
     .option("--timeout <seconds>", "with --once: give up waiting after this long", "600")
-    .action(async (opts: { once: boolean; timeout: string }) => {
-      await runPipeline({ once: opts.once, timeoutSeconds: Number(opts.timeout) });
+    .option(
+      "--sources <file>",
+      "sources YAML (default: SOURCES_FILE, else the repository's infra/sources.yaml)",
+    )
+    .action(async (opts: { once: boolean; timeout: string; sources?: string }) => {
+      await runPipeline({
+        once: opts.once,
+        timeoutSeconds: Number(opts.timeout),
+        ...(opts.sources ? { sourcesFile: opts.sources } : {}),
+      });
     });
 }

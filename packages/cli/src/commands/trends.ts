@@ -1,14 +1,7 @@
-import { loadConfig } from "@vesti/config";
-import {
-  createDb,
-  describeParamError,
-  queryTrends,
-  type TrendQuery,
-  type TrendRow,
-  trendQuerySchema,
-} from "@vesti/db";
+import { describeParamError, queryTrends, type TrendQuery, type TrendRow, trendQuerySchema } from "@vesti/db";
 import { THEME_IDS } from "@vesti/themes";
 import { type Command, Option } from "commander";
+import { withDb } from "./with-db";
 
 /** The command's options: the query's fields plus the output format. */
 interface TrendOptions extends TrendQuery {
@@ -38,14 +31,11 @@ export function registerTrendCommands(program: Command): void {
       const parsed = trendQuerySchema.safeParse(flags);
       if (!parsed.success) throw new Error(describeParamError(parsed.error));
       const query: TrendQuery = parsed.data;
-      const db = createDb(loadConfig().DATABASE_URL, { poolSize: 1, applicationName: "vesti-trends" });
-      try {
+      await withDb(async (db) => {
         const rows = await queryTrends(db, query);
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");
-      } finally {
-        await db.destroy();
-      }
+      });
     });
 }
 

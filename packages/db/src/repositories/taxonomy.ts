@@ -70,29 +70,66 @@ export interface RetagProgress {
   lastArticleId: number;
   articlesDone: number;
   articlesChanged: number;
+  /** Articles to retag when the run started; null for runs started before it was recorded. */
+  articlesTotal: number | null;
   done: boolean;
 }
 
-/** Starts a retag run for `version`, or resumes the one a crash interrupted. */
+/** Starts a retag run for `version`, or resumes the one a crash or a shutdown interrupted. */
 export async function startRetagRun(db: Kysely<Database>, version: string): Promise<RetagProgress> {
-  await db
-    .insertInto("retag_runs")
-    .values({ to_version: version })
-    .onConflict((oc) => oc.column("to_version").where("status", "=", "running").doNothing())
-    .execute();
-  const run = await db
-    .selectFrom("retag_runs")
-    .selectAll()
-    .where("to_version", "=", version)
-    .where("status", "=", "running")
-    .executeTakeFirstOrThrow();
+  const open = () =>
+    db
+      .selectFrom("retag_runs")
+      .selectAll()
+      .where("to_version", "=", version)
+      .where("status", "in", ["running", "interrupted"])
+      .executeTakeFirst();
+  let run = await open();
+  if (!run) {
+    const stale = await db
+      .selectFrom("articles")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("taxonomy_version", "<>", version)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("retag_runs")
+      .values({ to_version: version, articles_total: stale.n })
+      .onConflict((oc) =>
+        oc.column("to_version").where("status", "in", ["running", "interrupted"]).doNothing(),
+      )
+      .execute();
+    run = await open();
+    if (!run) throw new Error(`retag run for ${version} could not be started`);
+  }
+  if (run.status === "interrupted")
+    await db
+      .updateTable("retag_runs")
+      .set({ status: "running", updated_at: new Date() })
+      .where("id", "=", run.id)
+      .execute();
   return {
     runId: run.id,
     lastArticleId: run.last_article_id,
     articlesDone: run.articles_done,
     articlesChanged: run.articles_changed,
+    articlesTotal: run.articles_total,
     done: false,
   };
+}
+
+/** Records that a shutdown stopped the run at a batch boundary; the next start resumes it. */
+export async function markRetagInterrupted(db: Kysely<Database>, runId: number): Promise<void> {
+  await db
+    .updateTable("retag_runs")
+    .set({
+      status: "interrupted",
+      interrupted_at: new Date(),
+      interruptions: sql`interruptions + 1`,
+      updated_at: new Date(),
+    })
+    .where("id", "=", runId)
+    .where("status", "=", "running")
+    .execute();
 }
 
 /**
@@ -117,6 +154,9 @@ export async function retagBatch(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (run.status === "done") return { ...progress, lastArticleId: run.last_article_id, done: true };
+    // Another worker's shutdown interrupted the run while this one still works on it.
+    if (run.status === "interrupted")
+      await trx.updateTable("retag_runs").set({ status: "running" }).where("id", "=", run.id).execute();
 
     const articles = await trx
       .selectFrom("articles as a")
@@ -148,6 +188,7 @@ export async function retagBatch(
         lastArticleId: run.last_article_id,
         articlesDone: run.articles_done,
         articlesChanged: run.articles_changed,
+        articlesTotal: run.articles_total,
         done: true,
       };
     }
@@ -212,6 +253,7 @@ export async function retagBatch(
       lastArticleId,
       articlesDone: run.articles_done + articles.length,
       articlesChanged: run.articles_changed + changed,
+      articlesTotal: run.articles_total,
       done: false,
     };
   });

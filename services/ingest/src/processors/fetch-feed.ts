@@ -18,12 +18,11 @@ import {
   nextPollInterval,
   readFeed,
 } from "@vesti/feeds";
-import type { Payload, QueueName } from "@vesti/queue";
+import type { HostGate, Payload, QueueName } from "@vesti/queue";
 import type { Logger, Metrics } from "@vesti/runtime";
 import type { Taxonomy } from "@vesti/themes";
 import type { Kysely } from "kysely";
 import { classifyItem } from "../classify";
-import type { HostGate } from "../host-gate";
 
 export interface FetchFeedDeps {
   db: Kysely<Database>;
@@ -38,7 +37,17 @@ export interface FetchFeedDeps {
 export type FetchFeedResult =
   | { status: "skipped"; reason: string }
   | { status: "host_busy"; waitMs: number }
-  | { status: "fetched"; outcome: string; itemsFound: number; itemsNew: number; error?: string };
+  | {
+      status: "fetched";
+      outcome: string;
+      itemsFound: number;
+      itemsNew: number;
+      /** Tags on the newly stored articles, by theme. */
+      themes?: Record<string, number>;
+      error?: string;
+      /** The failure kind (timeout, http_5xx, parse, ...) when outcome is "error". */
+      errorKind?: string;
+    };
 
 /** Items classified per event-loop turn: keeps the worker's lock renewals and health checks responsive. */
 const CLASSIFY_CHUNK = 200;
@@ -137,10 +146,14 @@ export async function processFetchFeed(
     metrics.itemsFetched.inc({ outlet: feed.outlet_id }, parsed.items.length);
     metrics.itemsDuplicate.inc({ outlet: feed.outlet_id }, stored.duplicates);
     const inserted = new Set(stored.insertedHashes);
+    const themes: Record<string, number> = {};
     for (const a of prepared) {
       if (!inserted.has(a.url_hash)) continue;
       metrics.itemsNew.inc({ outlet: feed.outlet_id, lang: a.lang });
-      for (const t of a.themes) metrics.themeTags.inc({ theme: t.id });
+      for (const t of a.themes) {
+        metrics.themeTags.inc({ theme: t.id });
+        themes[t.id] = (themes[t.id] ?? 0) + 1;
+      }
     }
 
     await reschedule(deps, feed, startedAt, t0, {
@@ -162,7 +175,13 @@ export async function processFetchFeed(
       { items: parsed.items.length, new: stored.inserted, encoding: parsed.encoding },
       "feed stored",
     );
-    return { status: "fetched", outcome: "ok", itemsFound: parsed.items.length, itemsNew: stored.inserted };
+    return {
+      status: "fetched",
+      outcome: "ok",
+      itemsFound: parsed.items.length,
+      itemsNew: stored.inserted,
+      themes,
+    };
   } catch (error) {
     if (!(error instanceof FeedFetchError || error instanceof FeedParseError)) throw error;
     const kind = error instanceof FeedFetchError ? error.kind : "parse";
@@ -190,7 +209,14 @@ export async function processFetchFeed(
     metrics.feedFetches.inc({ outcome: "error" });
     metrics.feedFailures.inc({ kind });
     logger.warn({ kind, err: error.message, failureCount: backoff.failureCount }, "feed fetch failed");
-    return { status: "fetched", outcome: "error", itemsFound: 0, itemsNew: 0, error: error.message };
+    return {
+      status: "fetched",
+      outcome: "error",
+      itemsFound: 0,
+      itemsNew: 0,
+      error: error.message,
+      errorKind: kind,
+    };
   }
 }
 

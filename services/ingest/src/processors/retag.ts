@@ -1,4 +1,10 @@
-import { type Database, type RetagProgress, retagBatch, startRetagRun } from "@vesti/db";
+import {
+  type Database,
+  markRetagInterrupted,
+  type RetagProgress,
+  retagBatch,
+  startRetagRun,
+} from "@vesti/db";
 import type { Payload, QueueName } from "@vesti/queue";
 import { type Taxonomy, tagItem } from "@vesti/themes";
 import type { Kysely } from "kysely";
@@ -6,17 +12,22 @@ import type { Kysely } from "kysely";
 export interface RetagDeps {
   db: Kysely<Database>;
   taxonomy: Taxonomy;
+  /** Aborted on shutdown: the run stops after the batch in progress and is recorded as interrupted. */
+  signal?: AbortSignal;
   onProgress?: (p: RetagProgress) => Promise<void> | void;
 }
 
+export type RetagResult = RetagProgress & { interrupted: boolean };
+
 /**
  * Re-applies this process's taxonomy to every stored article with another version, batch by batch. The
- * run's position lives in Postgres (retag_runs), so a crashed job resumes where the last batch committed.
+ * run's position lives in Postgres (retag_runs), so a crash resumes where the last batch committed and a
+ * shutdown stops at a batch boundary (`interrupted`); either way the next start carries on.
  */
 export async function processRetag(
   deps: RetagDeps,
   payload: Payload<typeof QueueName.Retag>,
-): Promise<RetagProgress> {
+): Promise<RetagResult> {
   if (payload.toVersion !== deps.taxonomy.version)
     // Another deployment's taxonomy: only a worker that has it can apply it.
     throw new Error(
@@ -26,10 +37,14 @@ export async function processRetag(
     tagItem(deps.taxonomy, { title: a.title, summary: a.summary, lang: a.lang });
   let progress = await startRetagRun(deps.db, payload.toVersion);
   while (!progress.done) {
+    if (deps.signal?.aborted) {
+      await markRetagInterrupted(deps.db, progress.runId);
+      return { ...progress, interrupted: true };
+    }
     progress = await retagBatch(deps.db, payload.toVersion, progress, tag, payload.batchSize ?? 2000);
     await deps.onProgress?.(progress);
     // let lock renewals and health checks run between batches
     await new Promise((r) => setImmediate(r));
   }
-  return progress;
+  return { ...progress, interrupted: false };
 }

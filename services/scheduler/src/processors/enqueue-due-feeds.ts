@@ -1,6 +1,5 @@
 import { type Database, findDueFeeds } from "@vesti/db";
-import { feedFetchJobId, type Payload, type QueueName } from "@vesti/queue";
-import type { Queue } from "bullmq";
+import { feedFetchJobId, type JobQueue, type QueueName } from "@vesti/queue";
 import type { Kysely } from "kysely";
 
 /**
@@ -9,7 +8,7 @@ import type { Kysely } from "kysely";
  */
 export async function enqueueDueFeeds(
   db: Kysely<Database>,
-  fetchQueue: Queue<Payload<typeof QueueName.FeedFetch>>,
+  fetchQueue: JobQueue<typeof QueueName.FeedFetch>,
   now: Date,
 ): Promise<{ due: number }> {
   const due = await findDueFeeds(db, now, 5000);

@@ -1,15 +1,35 @@
-import { createRedis } from "@vesti/queue";
 import { afterAll, describe, expect, it } from "vitest";
-import { HostGate } from "../src/host-gate";
+import {
+  createRedis,
+  type HostGate,
+  type HostGateOptions,
+  MemoryHostGate,
+  RedisHostGate,
+} from "../src/index";
+
+// The two politeness gates must behave alike: the Redis one across processes (distributed mode), the
+// memory one inside the single process of the embedded mode.
 
 const redis = createRedis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
 const prefix = `vesti-gate-test-${process.pid}`;
 afterAll(() => redis.quit());
 
-describe("HostGate (per-host politeness across processes)", () => {
+let run = 0;
+const gates: [string, (o: HostGateOptions) => HostGate][] = [
+  ["RedisHostGate", (o) => new RedisHostGate(redis, { ...o, prefix: `${prefix}-${run}` })],
+  ["MemoryHostGate", (o) => new MemoryHostGate(o)],
+];
+
+describe.each(gates)("%s (per-host politeness)", (_name, make) => {
+  // Two handles on one gate: two processes sharing Redis, or two jobs sharing the process's gate.
+  const pair = (o: HostGateOptions) => {
+    run++;
+    const a = make(o);
+    return [a, a instanceof MemoryHostGate ? a : make(o)] as const;
+  };
+
   it("allows one request in flight per host, then keeps the minimum spacing", async () => {
-    const gate = new HostGate(redis, { prefix, spacingMs: 400, holdMs: 10_000 });
-    const other = new HostGate(redis, { prefix, spacingMs: 400, holdMs: 10_000 });
+    const [gate, other] = pair({ spacingMs: 400, holdMs: 10_000 });
     const first = await gate.tryAcquire("Example.org");
     expect(first.acquired).toBe(true);
 
@@ -29,8 +49,17 @@ describe("HostGate (per-host politeness across processes)", () => {
     expect((await other.tryAcquire("example.org")).acquired).toBe(true);
   });
 
+  it("keeps a longer spacing when the request asks for one (robots.txt Crawl-delay)", async () => {
+    const [gate] = pair({ spacingMs: 100, holdMs: 10_000 });
+    const first = await gate.tryAcquire("slow.example", { spacingMs: 1_500 });
+    if (first.acquired) await first.release();
+    const next = await gate.tryAcquire("slow.example");
+    expect(next.acquired).toBe(false);
+    if (!next.acquired) expect(next.waitMs).toBeGreaterThan(1_000);
+  });
+
   it("does not let a stale holder release a slot it no longer owns", async () => {
-    const gate = new HostGate(redis, { prefix, spacingMs: 0, holdMs: 100 });
+    const [gate] = pair({ spacingMs: 0, holdMs: 100 });
     const first = await gate.tryAcquire("stale.example");
     await new Promise((r) => setTimeout(r, 150));
     const second = await gate.tryAcquire("stale.example");
