@@ -377,7 +377,7 @@ export function webServerOptionsFromConfig(
   overrides: { host?: string; port?: number } = {},
 ): WebServerOptions {
   return {
-    databaseUrl: config.DATABASE_URL,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
     poolSize: Math.min(config.DATABASE_POOL_SIZE, 10),
     host: overrides.host ?? config.WEB_HOST,
     port: overrides.port ?? config.WEB_PORT,

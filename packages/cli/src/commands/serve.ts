@@ -14,12 +14,16 @@ export function registerServeCommands(program: Command): void {
     .option("--host <host>", "interface (default WEB_HOST, 127.0.0.1: this machine only)")
     .action(async (opts: { port?: string; host?: string }) => {
       const config = loadConfig();
+      // The database is DATABASE_URL's for now; the embedded mode will hand its own here.
+      if (!config.DATABASE_URL)
+        throw new Error(
+          "vesti serve needs DATABASE_URL for now (the embedded default is not wired to it yet)",
+        );
       const port = opts.port === undefined ? undefined : portOption.safeParse(opts.port);
       if (port && !port.success) throw new Error(`--port must be a port number, not "${opts.port}"`);
       const logger = createLogger("web", config.LOG_LEVEL);
       const shutdown = createShutdown(logger, config.SHUTDOWN_TIMEOUT_MS);
       shutdown.listen();
-      // The database is DATABASE_URL's for now; the embedded mode will hand its own here.
       const server = await startWebServer(
         webServerOptionsFromConfig(config, logger, {
           ...(opts.host ? { host: opts.host } : {}),
