@@ -84,6 +84,8 @@ export const PALETTE = [
 export const FONT_FAMILY = "'Noto Sans', sans-serif";
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_POINTS_WITH_DOTS = 4000;
+/** Left padding of the title, legend and notes. */
+const PAD = 6;
 
 /** The few DOM members used here (linkedom's nodes), so that consumers need no DOM lib to type-check. */
 interface DomNode {
@@ -159,21 +161,23 @@ export function renderChart(spec: ChartSpec): RenderedChart {
   // ---- header: title, subtitle, legend (laid out in rows)
   const header: DomElement[] = [];
   let y = 22;
-  header.push(el("text", { x: 0, y, "font-size": 16, "font-weight": 700, "data-role": "title" }, spec.title));
+  header.push(
+    el("text", { x: PAD, y, "font-size": 16, "font-weight": 700, "data-role": "title" }, spec.title),
+  );
   if (spec.subtitle) {
     y += 20;
     header.push(
-      el("text", { x: 0, y, "font-size": 12, fill: "#555", "data-role": "subtitle" }, spec.subtitle),
+      el("text", { x: PAD, y, "font-size": 12, fill: "#555", "data-role": "subtitle" }, spec.subtitle),
     );
   }
   y += 12;
   const legend = el("g", { "data-role": "legend", "font-size": 12 });
-  let lx = 0;
+  let lx = PAD;
   let ly = y + 12;
   for (const s of drawn) {
     const w = 18 + textWidth(s.label, 12) + 18;
-    if (lx > 0 && lx + w > width) {
-      lx = 0;
+    if (lx > PAD && lx + w > width) {
+      lx = PAD;
       ly += 18;
     }
     const item = el("g", {
@@ -309,7 +313,11 @@ export function renderChart(spec: ChartSpec): RenderedChart {
   if (spec.note) foot.push(spec.note);
   const footTop = top + plotHeight;
   const footLines = foot.map((line, i) =>
-    el("text", { x: 0, y: footTop + 16 + 15 * i, "font-size": 11, fill: "#555", "data-role": "note" }, line),
+    el(
+      "text",
+      { x: PAD, y: footTop + 16 + 15 * i, "font-size": 11, fill: "#555", "data-role": "note" },
+      line,
+    ),
   );
   const height = footTop + (foot.length > 0 ? 16 + 15 * foot.length : 8);
 
