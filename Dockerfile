@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
-# One image for every Vesti process: the `vesti` CLI (migrate, sources sync, run) and the scheduler,
-# ingest and ops services; docker-compose.yml picks the process with `command`.
+# One image for every Vesti process: the `vesti` CLI (migrate, sources sync, run, serve) and the
+# scheduler, ingest, ops and web services; docker-compose.yml picks the process with `command`.
 #
 # The packages export TypeScript source and run under tsx (no build step), so the image carries the
 # workspace sources plus node_modules. tsx is a root devDependency, hence a full (not --prod) install.
@@ -30,7 +30,7 @@ WORKDIR /app
 # install layer's cache key), out/full the sources of the packages they depend on.
 FROM base AS pruner
 ARG TURBO_VERSION=2.11.11
-ARG PRUNE_TARGETS="@vesti/cli @vesti/scheduler @vesti/ingest @vesti/ops"
+ARG PRUNE_TARGETS="@vesti/cli @vesti/scheduler @vesti/ingest @vesti/ops @vesti/web-service"
 RUN npm install -g "turbo@${TURBO_VERSION}" \
  && npm cache clean --force
 COPY . .
@@ -68,8 +68,8 @@ RUN printf '#!/bin/sh\nexec /app/node_modules/.bin/tsx /app/packages/cli/src/mai
 ENV NODE_ENV=production \
     SOURCES_FILE=/app/infra/sources.yaml
 
-# /healthz + /metrics of every service; Bull Board (ops).
-EXPOSE 9464 3000
+# /healthz + /metrics of every service; Bull Board (ops); the trends page (web).
+EXPOSE 9464 3000 8080
 
 # Files stay root-owned (read-only to the app); the processes run as the image's unprivileged user.
 # tsx keeps its transform cache in /tmp, which is writable.

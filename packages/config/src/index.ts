@@ -115,6 +115,22 @@ export const settings = {
     undefined,
     "user:password for the Bull Board at /queues (HTTP basic auth); unset, the board asks for no login.",
   ),
+  WEB_HOST: setting(
+    z.string().min(1),
+    "127.0.0.1",
+    "Interface the trends page (vesti serve, the web service) binds to; loopback only unless changed.",
+  ),
+  WEB_PORT: setting(int(0, 65535), "8080", "Port of the trends page (0 picks a free port)."),
+  WEB_AUTH: setting(
+    z.string().regex(/^[^:]+:.+$/, "user:password"),
+    undefined,
+    "user:password for the trends page (HTTP basic auth, as OPS_BOARD_AUTH); unset, no login. /healthz stays open.",
+  ),
+  WEB_PUBLIC_URL: setting(
+    z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")),
+    undefined,
+    "Where readers reach the trends page (e.g. https://vesti.example.org); the digest links to its week there. Unset, no link.",
+  ),
   SCHEDULER_TICK_SECONDS: setting(
     int(1, 3600),
     "60",

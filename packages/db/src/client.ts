@@ -20,6 +20,8 @@ const types = {
 export interface DbOptions {
   poolSize?: number;
   applicationName?: string;
+  /** Server settings for every connection, as libpq's `options` (e.g. "-c role=vesti_analyst"). */
+  startupOptions?: string;
 }
 
 export function createPool(url: string, options: DbOptions = {}): pg.Pool {
@@ -29,6 +31,7 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     application_name: options.applicationName ?? "vesti",
     types,
     connectionTimeoutMillis: 10_000,
+    ...(options.startupOptions ? { options: options.startupOptions } : {}),
   });
   // An idle client that loses its connection (Postgres restart) must not crash the process.
   pool.on("error", () => {});

@@ -2,6 +2,27 @@ export { createDb, createPool, type DbOptions, dropDatabase, ensureDatabase } fr
 export { DEMO_OUTLETS, type DemoSeedOptions, type DemoSeedResult, mulberry32, seedDemo } from "./demo";
 export { createMigrator, migrateToLatest, migrationNames } from "./migrate";
 export {
+  collectionParam,
+  countryParam,
+  DIMENSION_NAMES,
+  DIMENSIONS,
+  type Dimension,
+  dayParam,
+  describeParamError,
+  dimensionParam,
+  langParam,
+  measureParam,
+  outletParam,
+  periodParam,
+  type SeriesFilters,
+  type SeriesQuery,
+  seriesFiltersSchema,
+  seriesQuerySchema,
+  smoothParam,
+  themeParam,
+  trendQuerySchema,
+} from "./params";
+export {
   type PreparedArticle,
   type StoreResult,
   type StoreTarget,
@@ -24,6 +45,26 @@ export {
   type Subscriber,
   unsubscribe,
 } from "./repositories/digest";
+export {
+  type AidWeekRow,
+  asAnalyst,
+  type EvidenceSpan,
+  type ExplorePeriod,
+  type ExploreSeriesQuery,
+  type OutletActivity,
+  type PeriodArticle,
+  type PeriodArticlesQuery,
+  queryAidAttention,
+  queryDimensionValues,
+  queryKosovoTie,
+  queryLastDay,
+  queryOutletActivity,
+  queryPeriodArticles,
+  querySeries,
+  type SeriesRow,
+  TIE_THEMES,
+  type TieWeekRow,
+} from "./repositories/explore";
 export {
   type FeedForFetch,
   type FeedHealth,

@@ -18,6 +18,53 @@ export interface DigestEmail {
   html: string;
 }
 
+export interface DigestComposeOptions {
+  /** Content-ID of the thesis chart attached as an inline PNG; the HTML shows it as <img src="cid:...">. */
+  chartCid?: string;
+  /** The trends page for this week (WEB_PUBLIC_URL/?week=...); no link without it. */
+  pageUrl?: string;
+}
+
+/** The trends page's URL for a week, from WEB_PUBLIC_URL. */
+export function digestPageUrl(publicUrl: string | undefined, weekStart: string): string | undefined {
+  if (!publicUrl) return undefined;
+  const url = new URL(publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`);
+  url.searchParams.set("week", weekStart);
+  return url.toString();
+}
+
+/**
+ * The thesis chart as a table of bars, for mail clients that block images: one row per week, one bar per
+ * aid theme, the bar's width the share (table cells with a width and a background colour render in every
+ * client, Outlook included).
+ */
+function aidBarsTable(history: DigestData["aidHistory"], weeks = 12): string {
+  const rows = history.slice(-weeks);
+  if (rows.length === 0) return "";
+  const shares = rows.flatMap((r) => AID.map((a) => (r.articles > 0 ? r[a.key] / r.articles : 0)));
+  const max = Math.max(0.0001, ...shares);
+  const colors: Record<string, string> = {
+    russian_aid: "#d1495b",
+    chinese_aid: "#e09f3e",
+    eu_aid: "#1f5fbf",
+  };
+  const bar = (share: number, color: string) => {
+    const w = Math.max(1, Math.round((160 * share) / max));
+    return `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr><td width="${w}" height="8" bgcolor="${color}" style="width:${w}px;height:8px;background:${color};font-size:0;line-height:0">&nbsp;</td><td style="padding-left:4px;font-size:11px;color:#444">${pct(share, 1)}</td></tr></table>`;
+  };
+  const head = `<tr><th style="text-align:left;padding:2px 8px 2px 0;font-size:12px">week</th>${AID.map((a) => `<th style="text-align:left;padding:2px 8px 2px 0;font-size:12px;color:${colors[a.key]}">${a.label}</th>`).join("")}</tr>`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td style="padding:1px 8px 1px 0;font-size:12px;white-space:nowrap">${isoWeekLabel(r.week_start)}</td>${AID.map(
+          (a) =>
+            `<td style="padding:1px 8px 1px 0">${bar(r.articles > 0 ? r[a.key] / r.articles : 0, colors[a.key]!)}</td>`,
+        ).join("")}</tr>`,
+    )
+    .join("");
+  return `<table role="presentation" data-fallback="aid-bars" style="border-collapse:collapse;margin:8px 0">${head}${body}</table>`;
+}
+
 /** The two sides of the report's question: Serbian and Russian outlets. */
 const COUNTRIES: readonly { code: string; label: string }[] = [
   { code: "RS", label: "Serbian outlets" },
@@ -84,7 +131,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
-export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmail {
+export function composeDigest(
+  data: DigestData,
+  to: DigestRecipient,
+  options: DigestComposeOptions = {},
+): DigestEmail {
   const follow = to.themes && to.themes.length > 0 ? new Set(to.themes) : null;
   const wanted = (theme: string) => follow === null || follow.has(theme);
   const byTheme = new Map<string, Map<string, DigestThemeCount>>();
@@ -134,6 +185,7 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
         `  ${pad(alignmentLabel(g.alignment), 16)}${AID.map((a) => pad(`${g[a.key]} ${pct(g[a.key], g.articles)}`, 18)).join("")}${g.articles}`,
       );
   }
+  if (options.pageUrl) lines.push(`  The chart and the articles behind it: ${options.pageUrl}`);
   lines.push("");
   lines.push("THEMES: MENTIONS AND SHARE OF ARTICLES, CHANGE FROM THE PREVIOUS WEEK");
   lines.push(`  ${pad("theme", 16)}${COUNTRIES.map((c) => pad(c.label, 30)).join("")}`.trimEnd());
@@ -210,6 +262,20 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
       `<table style="border-collapse:collapse">${head}${rows.join("")}</table>`,
     );
   }
+  const weeks = data.aidHistory?.length ?? 0;
+  if (weeks > 0) {
+    const chart = options.chartCid
+      ? `<img src="cid:${h(options.chartCid)}" width="600" style="width:100%;max-width:600px;height:auto;border:0" alt="Chart: Serbian outlets' share of articles on Russian, Chinese and EU aid, the last ${weeks} weeks (the same numbers are in the table below)">`
+      : "";
+    const chartBlock = options.pageUrl ? `<a href="${h(options.pageUrl)}">${chart}</a>` : chart;
+    parts.push(
+      `${chartBlock}<p style="font-size:12px;color:#555;margin:4px 0">Share of articles per ISO week, the last ${Math.min(12, weeks)} weeks:</p>${aidBarsTable(data.aidHistory)}`,
+    );
+  }
+  if (options.pageUrl)
+    parts.push(
+      `<p><a href="${h(options.pageUrl)}">The chart and the articles behind it on the trends page</a></p>`,
+    );
   parts.push(
     '<h2 style="font-size:15px">Themes: mentions and share of articles, change from the previous week</h2>',
   );

@@ -1,9 +1,17 @@
-export { composeDigest, type DigestEmail, type DigestRecipient, escapeHtml } from "./compose";
+export {
+  composeDigest,
+  type DigestComposeOptions,
+  type DigestEmail,
+  type DigestRecipient,
+  digestPageUrl,
+  escapeHtml,
+} from "./compose";
 export {
   createMailTransport,
   DigestDeliveryError,
   type DigestDeps,
   type DigestRun,
+  digestChartPng,
   digestMessageId,
   sendWeeklyDigest,
 } from "./send";

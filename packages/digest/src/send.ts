@@ -1,8 +1,16 @@
-import { type Database, loadDigestData, pendingDigestSubscribers, recordDigestDelivery } from "@vesti/db";
+import { aidAttentionSpec, renderChart, svgToPng } from "@vesti/charts";
+import {
+  type Database,
+  type DigestData,
+  loadDigestData,
+  pendingDigestSubscribers,
+  recordDigestDelivery,
+} from "@vesti/db";
 import type { Logger } from "@vesti/runtime";
 import { type Kysely, sql } from "kysely";
 import nodemailer, { type Transporter } from "nodemailer";
-import { composeDigest } from "./compose";
+import { composeDigest, digestPageUrl } from "./compose";
+import { isoWeekLabel } from "./week";
 
 export interface DigestDeps {
   db: Kysely<Database>;
@@ -10,6 +18,20 @@ export interface DigestDeps {
   /** Sender, "Name <address>" or an address. */
   from: string;
   logger: Logger;
+  /** WEB_PUBLIC_URL: the digest links to the trends page for its week there. */
+  publicUrl?: string;
+}
+
+/** The thesis chart of the digest's weeks as a PNG (inline attachment), or null when there is no week. */
+export function digestChartPng(history: DigestData["aidHistory"], weekStart: string): Buffer | null {
+  if (history.length === 0) return null;
+  const spec = aidAttentionSpec(history, {
+    marks: [{ date: weekStart, label: isoWeekLabel(weekStart), kind: "week" }],
+    width: 720,
+    height: 280,
+  });
+  // Twice the width, for sharp text on high-density screens; the HTML shows it 600 px wide.
+  return svgToPng(renderChart(spec).svg, { width: 1440 });
 }
 
 export interface DigestRun {
@@ -74,12 +96,16 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
       }
       const run: DigestRun = { weekStart, sent: 0, failed: [] };
       const replyTo = senderAddress(deps.from);
+      // One chart for every subscriber of the week.
+      const png = digestChartPng(data.aidHistory, weekStart);
+      const chartCid = png ? `thesis-${weekStart}@${replyTo.split("@")[1] ?? "vesti.local"}` : undefined;
+      const pageUrl = digestPageUrl(deps.publicUrl, weekStart);
       for (const s of pending) {
-        const mail = composeDigest(data, {
-          email: s.email,
-          themes: s.themes,
-          unsubscribeToken: s.unsubscribe_token,
-        });
+        const mail = composeDigest(
+          data,
+          { email: s.email, themes: s.themes, unsubscribeToken: s.unsubscribe_token },
+          { ...(chartCid ? { chartCid } : {}), ...(pageUrl ? { pageUrl } : {}) },
+        );
         const messageId = digestMessageId(weekStart, s.id, deps.from);
         try {
           await deps.transport.sendMail({
@@ -89,6 +115,19 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
             text: mail.text,
             html: mail.html,
             messageId,
+            ...(png && chartCid
+              ? {
+                  attachments: [
+                    {
+                      filename: `vesti-thesis-${isoWeekLabel(weekStart)}.png`,
+                      content: png,
+                      contentType: "image/png",
+                      cid: chartCid,
+                      contentDisposition: "inline" as const,
+                    },
+                  ],
+                }
+              : {}),
             headers: {
               "List-Unsubscribe": `<mailto:${replyTo}?subject=unsubscribe%20${s.unsubscribe_token}>`,
             },

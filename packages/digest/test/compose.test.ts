@@ -86,6 +86,11 @@ const data: DigestData = {
     { alignment: "state-media", russian_aid: 5, chinese_aid: 6, eu_aid: 0, articles: 100, prev: null },
     { alignment: "pro-government", russian_aid: 1, chinese_aid: 20, eu_aid: 4, articles: 300, prev: null },
   ],
+  aidHistory: [
+    { week_start: "2026-11-02", russian_aid: 2, chinese_aid: 4, eu_aid: 8, articles: 400 },
+    { week_start: "2026-11-09", russian_aid: 5, chinese_aid: 10, eu_aid: 12, articles: 500 },
+    { week_start: "2026-11-16", russian_aid: 6, chinese_aid: 30, eu_aid: 12, articles: 600 },
+  ],
   latest: [
     {
       theme: "kosovo",
@@ -152,6 +157,28 @@ describe("composeDigest", () => {
     expect(only.text).toContain("Kosovo");
     expect(only.text).not.toContain("Путин провел");
     expect(only.text.split("\n").some((l) => l.trim().startsWith("Vladimir Putin"))).toBe(false);
+  });
+  it("shows the thesis chart inline, with a table of bars for clients that block images", () => {
+    const withChart = composeDigest(data, to, {
+      chartCid: "thesis-2026-11-16@vesti.example",
+      pageUrl: "https://vesti.example.org/?week=2026-11-16",
+    });
+    expect(withChart.html).toContain('<img src="cid:thesis-2026-11-16@vesti.example"');
+    const fallback =
+      /<table role="presentation" data-fallback="aid-bars"[\s\S]*?<\/table><\/td><\/tr><\/table>/.exec(
+        withChart.html,
+      )?.[0];
+    expect(fallback).toBeDefined();
+    expect(withChart.html).toMatch(/2026-W45[\s\S]*2026-W46[\s\S]*2026-W47/);
+    // the largest share (30 of 600, Chinese aid in W47) gets the widest bar, 160 px; 4 of 400 a fifth of it
+    expect(withChart.html).toContain('width="160" height="8" bgcolor="#e09f3e"');
+    expect(withChart.html).toContain('width="32" height="8" bgcolor="#e09f3e"');
+    expect(withChart.html).toContain('href="https://vesti.example.org/?week=2026-11-16"');
+    expect(withChart.text).toContain(
+      "The chart and the articles behind it: https://vesti.example.org/?week=2026-11-16",
+    );
+    expect(mail.html).not.toContain("cid:");
+    expect(mail.text).not.toContain("trends page");
   });
   it("says so when Serbian outlets published nothing", () => {
     expect(composeDigest({ ...data, aid: null }, to).text).toContain(

@@ -137,4 +137,30 @@ describe("sendWeeklyDigest", () => {
     expect(await sendWeeklyDigest(deps, "2026-10-05")).toMatchObject({ sent: 0, skipped: "no articles" });
     expect(await receivedNow()).toHaveLength(before);
   });
+
+  it("attaches the thesis chart as an inline PNG that the HTML shows by Content-ID, and links the week's page", async () => {
+    const before = (await receivedNow()).length;
+    await addSubscriber(t.db, { email: "chart@example.org" });
+    const run = await sendWeeklyDigest({ ...deps, publicUrl: "https://vesti.example.org" }, "2026-11-16");
+    expect(run).toMatchObject({ sent: 1 });
+    const [mail] = (await receivedNow()).slice(before);
+    const png = mail!.attachments.find((a) => a.contentType === "image/png")!;
+    expect(png).toBeDefined();
+    expect(png.contentDisposition).toBe("inline");
+    expect(png.cid).toBe("thesis-2026-11-16@vesti.example");
+    expect(png.content.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.content.readUInt32BE(16)).toBe(1440);
+    // mailparser rewrites cid: references to data: URLs when it can resolve them: the raw part must say cid:
+    const raw = smtp.received[smtp.received.length - 1]!.raw.toString("utf8");
+    expect(raw).toMatch(/Content-ID: <thesis-2026-11-16@vesti\.example>/i);
+    expect(raw).toMatch(/multipart\/related/i);
+    expect(raw).toContain('src=3D"cid:thesis-2026-11-16@vesti.example"');
+    expect(mail!.html).toContain('data-fallback="aid-bars"');
+    expect(mail!.html).toContain('href="https://vesti.example.org/?week=2026-11-16"');
+    expect(mail!.text).toContain(
+      "The chart and the articles behind it: https://vesti.example.org/?week=2026-11-16",
+    );
+    expect(mail!.text).toMatch(/Chinese aid\s+\d+\s/);
+    expect(mail!.text).not.toMatch(/<|cid:/);
+  });
 });

@@ -1,3 +1,4 @@
+export { basicAuth } from "./basic-auth";
 export {
   type ContextOptions,
   describeMode,

@@ -41,7 +41,13 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
       };
       try {
         const run = await processSendDigest(
-          { db: ctx.db, transport, from: config.DIGEST_FROM, logger: logger.child({ jobId: job.id }) },
+          {
+            db: ctx.db,
+            transport,
+            from: config.DIGEST_FROM,
+            logger: logger.child({ jobId: job.id }),
+            ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
+          },
           parsePayload(QueueName.Digest, job.data),
           new Date(),
         );

@@ -3,6 +3,7 @@ import { addSubscriber, listSubscribers, loadDigestData, unsubscribe } from "@ve
 import {
   composeDigest,
   createMailTransport,
+  digestPageUrl,
   lastCompleteWeek,
   parseWeek,
   sendWeeklyDigest,
@@ -71,11 +72,12 @@ export function registerDigestCommands(program: Command): void {
     .option("--html", "the HTML part instead of the text part")
     .action(async (opts: { week?: string; themes?: string; html?: boolean }) => {
       const data = await withDb((db) => loadDigestData(db, weekOf(opts.week)));
-      const mail = composeDigest(data, {
-        email: "preview@example.org",
-        themes: parseThemes(opts.themes),
-        unsubscribeToken: "TOKEN",
-      });
+      const pageUrl = digestPageUrl(loadConfig().WEB_PUBLIC_URL, data.weekStart);
+      const mail = composeDigest(
+        data,
+        { email: "preview@example.org", themes: parseThemes(opts.themes), unsubscribeToken: "TOKEN" },
+        { ...(pageUrl ? { pageUrl } : {}) },
+      );
       process.stdout.write(opts.html ? mail.html : `Subject: ${mail.subject}\n\n${mail.text}`);
     });
   digest
@@ -88,7 +90,13 @@ export function registerDigestCommands(program: Command): void {
       try {
         const run = await withDb((db) =>
           sendWeeklyDigest(
-            { db, transport, from: config.DIGEST_FROM, logger: createLogger("digest", config.LOG_LEVEL) },
+            {
+              db,
+              transport,
+              from: config.DIGEST_FROM,
+              logger: createLogger("digest", config.LOG_LEVEL),
+              ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
+            },
             weekOf(opts.week),
           ),
         );

@@ -6,6 +6,7 @@ import { registerDigestCommands } from "./digest";
 import { registerFeedCommands } from "./feeds";
 import { registerRetagCommands } from "./retag";
 import { registerRunCommands } from "./run";
+import { registerServeCommands } from "./serve";
 import { registerSourcesCommands } from "./sources";
 import { registerSqlCommands } from "./sql";
 import { registerTrendCommands } from "./trends";
@@ -21,5 +22,6 @@ export function registerCommands(program: Command): void {
   registerClassifyCommands(program);
   registerRetagCommands(program);
   registerDigestCommands(program);
+  registerServeCommands(program);
   registerSqlCommands(program);
 }

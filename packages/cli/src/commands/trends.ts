@@ -1,4 +1,4 @@
-import { queryTrends, type TrendQuery, type TrendRow } from "@vesti/db";
+import { describeParamError, queryTrends, type TrendQuery, type TrendRow, trendQuerySchema } from "@vesti/db";
 import { THEME_IDS } from "@vesti/themes";
 import { type Command, Option } from "commander";
 import { withDb } from "./with-db";
@@ -30,16 +30,13 @@ export function registerTrendCommands(program: Command): void {
       new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
     )
     .action(async (options: TrendOptions) => {
-      if (!(THEME_IDS as readonly string[]).includes(options.theme))
-        throw new Error(`unknown theme "${options.theme}"; use one of: ${THEME_IDS.join(", ")}`);
+      // The same schema as the web page's parameters (packages/db/src/params.ts).
+      const { format: _format, ...flags } = options;
+      const parsed = trendQuerySchema.safeParse(flags);
+      if (!parsed.success) throw new Error(describeParamError(parsed.error));
+      const query: TrendQuery = parsed.data;
       await withDb(async (db) => {
-        const { format: _format, ...query } = options;
-        const rows = await queryTrends(db, {
-          ...query,
-          lang: options.lang?.toLowerCase(),
-          country: options.country?.toUpperCase(),
-          collection: options.collection?.toLowerCase(),
-        });
+        const rows = await queryTrends(db, query);
         process.stdout.write(formatTrends(rows, options));
         if (rows.length === 0) process.stderr.write("no articles match these filters\n");
       });

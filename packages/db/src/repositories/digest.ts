@@ -58,6 +58,8 @@ export interface DigestData {
   prevAid: DigestAid | null;
   /** The same split by the outlets' alignment (pro-government, independent, state media, unknown). */
   aidByAlignment: DigestAidByAlignment[];
+  /** The thesis chart's weeks: aid_attention_weekly for the `historyWeeks` weeks up to this one, oldest first. */
+  aidHistory: (DigestAid & { week_start: string })[];
   /** The latest articles per theme, at most `perTheme` each. */
   latest: DigestArticle[];
   /** Theme pairs tagged on the same articles, most frequent first. */
@@ -70,7 +72,7 @@ const WEEK = /^\d{4}-\d{2}-\d{2}$/;
 export async function loadDigestData(
   db: Kysely<Database>,
   weekStart: string,
-  options: { perTheme?: number; pairs?: number } = {},
+  options: { perTheme?: number; pairs?: number; historyWeeks?: number } = {},
 ): Promise<DigestData> {
   if (!WEEK.test(weekStart) || new Date(`${weekStart}T00:00:00Z`).getUTCDay() !== 1)
     throw new Error(`weekStart must be a Monday as YYYY-MM-DD, not "${weekStart}"`);
@@ -164,6 +166,10 @@ export async function loadDigestData(
       return { alignment: r.alignment, ...pick(r), prev: p ? pick(p) : null };
     })
     .sort((a, b) => a.alignment.localeCompare(b.alignment));
+  const history = await sql<DigestAid & { week_start: string }>`
+    SELECT week_start, russian_aid, chinese_aid, eu_aid, articles FROM analytics.aid_attention_weekly
+    WHERE week_start > ${week} - ${7 * (options.historyWeeks ?? 26)}::int AND week_start <= ${week}
+    ORDER BY week_start`.execute(db);
 
   const latest = await sql<DigestArticle>`
     SELECT theme, title, url, outlet_name, country, lang, published_at FROM (
@@ -187,6 +193,7 @@ export async function loadDigestData(
     aid: aid(weekStart),
     prevAid: aid(prevStart),
     aidByAlignment,
+    aidHistory: history.rows,
     latest: latest.rows,
     pairs: pairs.rows,
   };

@@ -1,0 +1,108 @@
+import { THEME_IDS, type ThemeId } from "@vesti/themes";
+import { z } from "zod";
+
+// The query parameters of trend series, as zod schemas shared by every front end: `vesti trends` parses its
+// flags with them, the web page its URL. A value that is not valid here never reaches SQL (and SQL gets
+// it as a bound parameter anyway); the messages name the parameter and what it accepts.
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const dayParam = z
+  .string()
+  .trim()
+  // Round trip, because Date.parse takes 2020-02-30 for 1 March.
+  .refine(
+    (v) =>
+      DAY.test(v) &&
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v,
+    {
+      message: "must be a date as YYYY-MM-DD",
+    },
+  );
+
+export const themeParam = z
+  .string()
+  .refine((v): v is ThemeId => (THEME_IDS as readonly string[]).includes(v), {
+    error: (issue) => `unknown theme "${String(issue.input)}"; use one of: ${THEME_IDS.join(", ")}`,
+  }) as unknown as z.ZodType<ThemeId, string>;
+
+export const langParam = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^([a-z]{2,3}|und)$/, "a language code such as sr, ru, en");
+export const countryParam = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "a two-letter country code such as RS, RU");
+export const outletParam = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "an outlet id (a lower-case slug)");
+export const collectionParam = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, "a collection name (a lower-case slug)");
+
+export const periodParam = z.enum(["day", "week", "month"]);
+export const measureParam = z.enum(["share", "count"]);
+export const smoothParam = z.coerce.number().int().min(0).max(30);
+
+/**
+ * The dimensions a series can be filtered or split on. Each is one entry: its parameter schema and how
+ * the explore repository reads it (a column of the trend views, or the outlets' collections). Script
+ * (Cyrillic/Latin) joins as `script: { label: "script", param: ..., column: "script" }` once the count
+ * tables carry it.
+ */
+export const DIMENSIONS = {
+  lang: { label: "language", param: langParam, column: "lang" },
+  country: { label: "country", param: countryParam, column: "country" },
+  outlet: { label: "outlet", param: outletParam, column: "outlet" },
+  collection: { label: "collection", param: collectionParam, column: null },
+} as const;
+
+export type Dimension = keyof typeof DIMENSIONS;
+export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
+export const dimensionParam = z.enum(DIMENSION_NAMES as [Dimension, ...Dimension[]]);
+
+/** Values of each dimension a series is restricted to (any of them); absent: no restriction. */
+export type SeriesFilters = Partial<Record<Dimension, string[]>>;
+
+const listOf = (item: z.ZodType<string, string>) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s !== ""))
+    .pipe(z.array(item).max(50));
+
+export const seriesFiltersSchema = z.object(
+  Object.fromEntries(DIMENSION_NAMES.map((d) => [d, listOf(DIMENSIONS[d].param).optional()])) as {
+    [K in Dimension]: z.ZodOptional<ReturnType<typeof listOf>>;
+  },
+);
+
+/** One series: a theme and its filters. */
+export const seriesQuerySchema = z.object({ theme: themeParam }).extend(seriesFiltersSchema.shape);
+export type SeriesQuery = { theme: ThemeId } & SeriesFilters;
+
+/** `vesti trends`: one theme, one value per filter, by day or week (the CLI's flags). */
+export const trendQuerySchema = z
+  .object({
+    theme: themeParam,
+    by: z.enum(["day", "week"]).default("week"),
+    since: dayParam.optional(),
+    until: dayParam.optional(),
+    lang: langParam.optional(),
+    country: countryParam.optional(),
+    outlet: outletParam.optional(),
+    share: z.boolean().optional(),
+  })
+  .refine((q) => !q.since || !q.until || q.since <= q.until, { message: "since is after until" });
+
+/** Turns a zod error into one line naming the parameters, for a CLI message or a 400 page. */
+export function describeParamError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+}

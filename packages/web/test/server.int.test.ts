@@ -1,0 +1,224 @@
+import { asAnalyst, createDb } from "@vesti/db";
+import { createLogger } from "@vesti/runtime";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../db/test-support/test-database";
+import { CONTENT_SECURITY_POLICY, startWebServer, type WebServer } from "../src/index";
+import { HOSTILE, HOSTILE_DAY, NOW, seedWebFixture } from "../test-support/fixtures";
+
+// The trends page's server against a real Postgres with demo data and hostile titles: numbers equal the
+// views', everything read as vesti_analyst, feed strings escaped, parameters validated.
+
+let t: TestDatabase;
+let web: WebServer;
+let guarded: WebServer;
+const get = (path: string, init?: RequestInit) => fetch(`${web.url}${path}`, init);
+const text = async (path: string) => {
+  const res = await get(path);
+  expect(res.status, path).toBe(200);
+  return res.text();
+};
+
+function parseCsv(body: string): Record<string, string>[] {
+  const [head, ...lines] = body.trimEnd().split("\r\n");
+  const cols = head!.split(",");
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i], v])));
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedWebFixture(t.db);
+  const logger = createLogger("web-test", "silent");
+  web = await startWebServer({ databaseUrl: t.url, port: 0, logger, now: () => NOW });
+  guarded = await startWebServer({
+    databaseUrl: t.url,
+    port: 0,
+    logger,
+    auth: "analyst:pa:ss",
+    now: () => NOW,
+  });
+});
+afterAll(async () => {
+  await web?.close();
+  await guarded?.close();
+  await t?.destroy();
+});
+
+describe("the trends page's server", () => {
+  it("serves every page with a strict CSP and no inline script or style", async () => {
+    for (const path of [
+      "/",
+      "/explore",
+      "/compare",
+      "/outlets",
+      `/articles?theme=kosovo&by=week&period=${HOSTILE_DAY}`,
+    ]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
+      expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      const body = await res.text();
+      expect(body).not.toMatch(/<script(?![^>]*\bsrc="\/assets\/app\.js")[^>]*>/);
+      // inside tags (feed text may say "onload=", escaped, as text)
+      expect(body).not.toMatch(/<style|<[^>]*\sstyle=|<[^>]*\son[a-z]+=/i);
+    }
+  });
+
+  it("serves the thesis CSV equal to analytics.aid_attention_weekly", async () => {
+    const view = await sql<Record<string, unknown>>`
+      SELECT * FROM analytics.aid_attention_weekly ORDER BY week_start`.execute(t.db);
+    const csv = parseCsv(await text("/thesis.csv"));
+    expect(csv.length).toBe(view.rows.length);
+    expect(csv.length).toBeGreaterThan(8);
+    for (const [i, row] of view.rows.entries())
+      for (const [k, v] of Object.entries(row)) {
+        const got = csv[i]![k];
+        if (typeof v === "number") expect(Number(got), `${k} of ${row.week_start}`).toBe(v);
+        else expect(got, k).toBe(v === null ? "" : String(v));
+      }
+  });
+
+  it("serves explore CSVs equal to theme_weekly and theme_daily summed per period (week, month)", async () => {
+    const weekly = await sql<{ period: string; mentions: number; articles: number }>`
+      SELECT week_start AS period, sum(mentions)::int8 AS mentions, sum(articles)::int8 AS articles
+      FROM analytics.theme_weekly WHERE theme = 'kosovo' AND country = 'RS' AND lang = ANY('{sr,en}')
+      GROUP BY 1 ORDER BY 1`.execute(t.db);
+    const csv = parseCsv(await text("/explore.csv?theme=kosovo&country=RS&lang=sr,en&by=week"));
+    expect(csv.map((r) => [r.period, Number(r.mentions), Number(r.articles)])).toEqual(
+      weekly.rows.map((r) => [r.period, r.mentions, r.articles]),
+    );
+    const monthly = await sql<{ period: string; mentions: number; articles: number }>`
+      SELECT date_trunc('month', day)::date AS period, sum(mentions)::int8 AS mentions, sum(articles)::int8 AS articles
+      FROM analytics.theme_daily WHERE theme = 'putin' AND outlet IN ('tass', 'ria', 'rg')
+      GROUP BY 1 ORDER BY 1`.execute(t.db);
+    const byCollection = parseCsv(await text("/explore.csv?theme=putin&collection=russia-state&by=month"));
+    expect(byCollection.map((r) => [r.period, Number(r.mentions), Number(r.articles)])).toEqual(
+      monthly.rows.map((r) => [r.period, r.mentions, r.articles]),
+    );
+    // week share = sum(mentions) / sum(articles)
+    for (const r of byCollection)
+      expect(Number(r.share)).toBeCloseTo(Number(r.mentions) / Number(r.articles), 12);
+  });
+
+  it("splits by a dimension into one series per value", async () => {
+    const csv = parseCsv(await text("/explore.csv?theme=kosovo&split=country&by=week"));
+    expect([...new Set(csv.map((r) => r.series))].sort()).toEqual(["kosovo.rs", "kosovo.ru"]);
+    const svg = await text("/explore.svg?theme=kosovo&split=country");
+    expect(svg).toContain('data-series="kosovo.rs"');
+    expect(svg.startsWith("<?xml")).toBe(true);
+  });
+
+  it("lists a point's articles: as many as the point's mentions, evidence marked, hostile strings as text", async () => {
+    const mentions = await sql<{ mentions: number }>`
+      SELECT sum(mentions)::int8 AS mentions FROM analytics.theme_weekly
+      WHERE theme = 'kosovo' AND country = 'RS' AND week_start = '2026-11-16'`.execute(t.db);
+    const body = await text("/articles?theme=kosovo&country=RS&by=week&period=2026-11-16&order=time");
+    expect(body).toContain(`data-total="${mentions.rows[0]!.mentions}"`);
+    expect(body).not.toContain("<script>window.__pwned");
+    expect(body).toContain(
+      "&lt;script&gt;window.__pwned = 1&lt;/script&gt;<mark>Kosovo</mark>: &quot;quoted&quot; &amp; more",
+    );
+    expect(body).not.toContain("<img src=x");
+    expect(body).not.toContain('href="javascript:');
+    expect(body).not.toContain('href="data:');
+    expect(body).toContain('href="https://example.org/a?x=1&amp;y=%3C2%3E"');
+    expect(body).not.toContain("\u202E");
+    expect(body).toContain("[U+202E]gnp.exe");
+    expect(body).not.toContain("Ж".repeat(400));
+    expect(body).toContain("&quot;&gt;&lt;svg onload=alert(1)&gt;");
+  });
+
+  it("pages the full list and keeps a fixed sample", async () => {
+    const first = await text("/articles?theme=vucic&country=RS&by=month&period=2026-10-01&order=time");
+    const total = Number(/data-total="(\d+)"/.exec(first)![1]);
+    expect(total).toBeGreaterThan(50);
+    const ids = (html: string) => [...html.matchAll(/data-article-id="(\d+)"/g)].map((m) => m[1]);
+    const second = await text(
+      "/articles?theme=vucic&country=RS&by=month&period=2026-10-01&order=time&page=2",
+    );
+    expect(ids(first)).toHaveLength(50);
+    expect(ids(second).some((id) => ids(first).includes(id))).toBe(false);
+    const sample = await text("/articles?theme=vucic&country=RS&by=month&period=2026-10-01");
+    expect(ids(sample)).toHaveLength(10);
+    expect(ids(await text("/articles?theme=vucic&country=RS&by=month&period=2026-10-01"))).toEqual(
+      ids(sample),
+    );
+  });
+
+  it("refuses bad parameters with a 400 naming them, and anything but GET", async () => {
+    const bad = await get("/explore?theme=nato");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("unknown theme &quot;nato&quot;");
+    expect((await get("/explore?theme=kosovo&sql=select+1")).status).toBe(400);
+    expect((await get("/explore?theme=kosovo&country=Serbia")).status).toBe(400);
+    expect((await get("/explore?theme=kosovo&smooth=31")).status).toBe(400);
+    expect((await get("/compare?q=kosovo;outlet=x'--")).status).toBe(400);
+    expect((await get("/articles?theme=kosovo&period=yesterday")).status).toBe(400);
+    expect((await get("/", { method: "POST" })).status).toBe(405);
+    expect((await get("/nothing-here")).status).toBe(404);
+  });
+
+  it("serves PNG and SVG downloads", async () => {
+    const png = Buffer.from(await (await get("/thesis.png")).arrayBuffer());
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.readUInt32BE(16)).toBe(1760);
+    const svg = await get("/compare.svg");
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers.get("content-disposition")).toMatch(/attachment/);
+    expect(await svg.text()).toContain("Chinese aid · country RS");
+  });
+
+  it("asks for the password when WEB_AUTH is set, and leaves /healthz open", async () => {
+    const basic = (s: string) => ({ authorization: `Basic ${Buffer.from(s).toString("base64")}` });
+    expect((await fetch(`${guarded.url}/`)).status).toBe(401);
+    expect((await fetch(`${guarded.url}/thesis.csv`, { headers: basic("analyst:wrong") })).status).toBe(401);
+    expect((await fetch(`${guarded.url}/thesis.csv`, { headers: basic("analyst:pa:ss") })).status).toBe(200);
+    expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("read-only access", () => {
+  it("runs the page's queries as vesti_analyst, which cannot write", async () => {
+    // The server's own pool: logged in as the test's user, running as vesti_analyst from the start.
+    const pool = createDb(t.url, {
+      poolSize: 1,
+      startupOptions: "-c role=vesti_analyst -c default_transaction_read_only=on",
+    });
+    try {
+      const who = await sql<{ u: string }>`SELECT current_user AS u`.execute(pool);
+      expect(who.rows[0]!.u).toBe("vesti_analyst");
+      await sql`SET default_transaction_read_only = off`.execute(pool);
+      await expect(sql`UPDATE article_daily_counts SET articles = 0`.execute(pool)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(sql`SELECT count(*) FROM subscribers`.execute(pool)).rejects.toThrow(/permission denied/);
+    } finally {
+      await pool.destroy();
+    }
+    // asAnalyst, for a pool the caller owns (the embedded mode): read-only transaction, analyst role.
+    await expect(asAnalyst(t.db, (trx) => sql`DELETE FROM articles`.execute(trx))).rejects.toThrow(
+      /read-only transaction/,
+    );
+    const inside = await asAnalyst(t.db, (trx) => sql<{ u: string }>`SELECT current_user AS u`.execute(trx));
+    expect(inside.rows[0]!.u).toBe("vesti_analyst");
+    const after = await sql<{ u: string }>`SELECT current_user AS u`.execute(t.db);
+    expect(after.rows[0]!.u).not.toBe("vesti_analyst");
+  });
+
+  it("serves a caller's pool through asAnalyst", async () => {
+    const own = await startWebServer({
+      db: t.db,
+      port: 0,
+      logger: createLogger("web-test", "silent"),
+      now: () => NOW,
+    });
+    try {
+      const res = await fetch(`${own.url}/thesis.csv`);
+      expect(res.status).toBe(200);
+      expect(HOSTILE.script).toContain("<script>");
+    } finally {
+      await own.close();
+    }
+  });
+});
