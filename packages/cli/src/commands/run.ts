@@ -9,6 +9,7 @@ import {
   startContextOpsServer,
 } from "@vesti/runtime";
 import { enqueueDueFeeds, startScheduler } from "@vesti/scheduler";
+import { startWebServer, webServerOptionsFromConfig } from "@vesti/web";
 import type { Command } from "commander";
 import { outletRunTable, themeTrendLines } from "../report";
 import { migrateDatabase } from "./db";
@@ -23,6 +24,8 @@ export interface RunOptions {
   config?: Config;
   /** Serve /healthz and /metrics (off for `vesti demo`, which may run beside `vesti run`). */
   opsServer?: boolean;
+  /** Serve the trends page too (not with --once); default true. */
+  web?: boolean;
   /** Extra context options (the database, a logger). */
   context?: ContextOptions;
 }
@@ -68,6 +71,7 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
     throw error;
   }
   if (!options.once) {
+    if (options.web ?? true) await startTrendsPage(ctx);
     ctx.logger.info("running: every feed is polled when due; Ctrl-C stops");
     return ctx;
   }
@@ -104,6 +108,23 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
   );
   await ctx.shutdown.shutdown("--once finished");
   return ctx;
+}
+
+/** The trends page beside the pipeline, on the same database; a taken port costs the page, not the run. */
+async function startTrendsPage(ctx: ServiceContext): Promise<void> {
+  try {
+    const server = await startWebServer({
+      ...webServerOptionsFromConfig(ctx.config, ctx.logger.child({ service: "web" })),
+      databaseUrl: ctx.databaseUrl,
+    });
+    ctx.shutdown.add("web server", () => server.close());
+    ctx.logger.info(`trends page: ${server.url}/`);
+  } catch (error) {
+    ctx.logger.warn(
+      `the trends page did not start (${error instanceof Error ? error.message : String(error)}); ` +
+        "set WEB_PORT to a free port, or run `vesti serve --port N` beside this",
+    );
+  }
 }
 
 export function registerRunCommands(program: Command): void {
