@@ -11,14 +11,16 @@ export type FeedFetchErrorKind =
   | "too_many_redirects"
   | "blocked_address"
   | "bad_url"
-  | "bad_response";
+  | "bad_response"
+  /** A document fetch got another Content-Type than it asked for (e.g. a PDF instead of a page). */
+  | "unsupported_type";
 
 export class FeedFetchError extends Error {
   override readonly name = "FeedFetchError";
   readonly kind: FeedFetchErrorKind;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
-  /** True when retrying the same URL cannot help (410, blocked address, bad URL). */
+  /** True when retrying the same URL cannot help (410, blocked address, bad URL, wrong type). */
   readonly permanent: boolean;
   readonly url: string;
 
@@ -33,7 +35,11 @@ export class FeedFetchError extends Error {
     this.status = opts.status;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.permanent =
-      opts.permanent ?? (kind === "bad_url" || kind === "blocked_address" || opts.status === 410);
+      opts.permanent ??
+      (kind === "bad_url" ||
+        kind === "blocked_address" ||
+        kind === "unsupported_type" ||
+        opts.status === 410);
   }
 }
 

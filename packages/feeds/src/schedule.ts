@@ -125,6 +125,7 @@ export const FAILURE_WEIGHT: Record<FeedFetchErrorKind | "parse", number> = {
   blocked_address: 1,
   bad_url: 1,
   bad_response: 1,
+  unsupported_type: 1,
   parse: 1,
 };
 

@@ -4,7 +4,8 @@
 import type { CompiledRule, Taxonomy, ThemeId, ViewId, ViewTables, WordEntry } from "./compile";
 import { cyrlView, detectScript, guessLatnLang, latnView, type Script, type TextView } from "./normalize";
 
-export type Field = "title" | "summary";
+/** Which text a match is in: the feed item's title or summary, or the article body fetched from its page. */
+export type Field = "title" | "summary" | "body";
 
 export interface Evidence {
   field: Field;
@@ -22,6 +23,12 @@ export interface ThemeTag {
 export interface TagInput {
   title: string;
   summary?: string | null;
+  /**
+   * The article's full text (one paragraph per line), when fetched. It is read like the summary: each of
+   * its sentences (and each line) is a window, read with the title for `title+sentence` rules, and the
+   * whole article is the `item` window.
+   */
+  body?: string | null;
   lang?: string | null;
 }
 
@@ -40,8 +47,9 @@ interface Token {
   entries: number[]; // word-pattern ids
 }
 
-// What may stand between two words of a phrase: spaces, hyphens, apostrophes, quotes, a comma.
-const JOINER = /^[\s\-–—'’"„“”«»,]{1,4}$/u;
+// What may stand between two words of a phrase: spaces, hyphens, apostrophes, quotes, a comma (not a line
+// break: in a body that is a paragraph end).
+const JOINER = /^(?![^\n]*\n)[\s\-–—'’"„“”«»,]{1,4}$/u;
 
 function isUpper(ch: string | undefined): boolean {
   return ch !== undefined && ch !== ch.toLowerCase();
@@ -122,18 +130,27 @@ function matchSlots(
   return slot.optional ? matchSlots(text, tokens, slots, si + 1, ti) : -1;
 }
 
-/** Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote. */
+/**
+ * Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote, and (in a
+ * body, where each line is a paragraph or heading) after every line break.
+ */
 function sentenceStarts(text: string): number[] {
   const starts = [0];
-  const re = /[.!?…]+["»”]?\s+(?=[\p{Lu}"«„“])/gu;
+  const re = /[.!?…]+["»”]?\s+(?=[\p{Lu}"«„“])|\n+/gu;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) starts.push(m.index + m[0].length);
   return starts;
 }
 
+/** Index of the sentence holding `pos` (binary search: a body has thousands of sentences). */
 function sentenceOf(starts: number[], pos: number): number {
-  let k = 0;
-  while (k + 1 < starts.length && starts[k + 1]! <= pos) k++;
-  return k;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function matchField(tax: Taxonomy, viewId: ViewId, field: Field, text: string, out: GroupMatch[]): void {
@@ -179,14 +196,24 @@ export function analyzeItem(tax: Taxonomy, item: TagInput): ItemAnalysis {
   const title = item.title ?? "";
   const summary = item.summary ?? "";
   const script = detectScript(summary ? `${title}\n${summary}` : title, item.lang);
-  // Ambiguous Cyrillic (no letter unique to Serbian or Russian) is matched in both views.
-  const views: ViewId[] = script === "ru-cyrl" ? ["cyrl"] : script === "cyrl" ? ["latn", "cyrl"] : ["latn"];
+  const views = viewsFor(script);
   const matches: GroupMatch[] = [];
   for (const v of views) {
     matchField(tax, v, "title", title, matches);
     if (summary) matchField(tax, v, "summary", summary, matches);
   }
+  const body = item.body ?? "";
+  if (body) {
+    // The body is read in its own script (a Latin headline may sit over a Cyrillic article).
+    for (const v of viewsFor(detectScript(body.slice(0, 4000), item.lang)))
+      matchField(tax, v, "body", body, matches);
+  }
   return { matches, script };
+}
+
+function viewsFor(script: Script): ViewId[] {
+  // Ambiguous Cyrillic (no letter unique to Serbian or Russian) is matched in both views.
+  return script === "ru-cyrl" ? ["cyrl"] : script === "cyrl" ? ["latn", "cyrl"] : ["latn"];
 }
 
 /** Language of the item for rule conditions such as `implicit: [sr]` (computed only when needed). */
@@ -239,10 +266,10 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
   }
   const sentenceWindows = [...windows.values()].map(groupBy);
   const itemWindow = [groupBy(matches)];
-  // "title+sentence": the headline read together with each summary sentence, since a headline
+  // "title+sentence": the headline read together with each summary (and body) sentence, since a headline
   // often names the donor and the summary the act (or the reverse).
   const titleMatches = matches.filter((m) => m.field === "title");
-  const summarySentences = [...windows.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
+  const summarySentences = [...windows.entries()].filter(([k]) => !k.startsWith("title:")).map(([, v]) => v);
   const leadWindows =
     summarySentences.length === 0
       ? [groupBy(titleMatches)]
@@ -279,14 +306,17 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
 function toEvidence(ms: GroupMatch[], item: TagInput): Evidence[] {
   const seen = new Set<string>();
   const out: Evidence[] = [];
+  const order = { title: 0, summary: 1, body: 2 } as const;
   const sorted = [...ms].sort((a, b) =>
-    a.field === b.field ? a.start - b.start || a.end - b.end : a.field === "title" ? -1 : 1,
+    a.field === b.field ? a.start - b.start || a.end - b.end : order[a.field] - order[b.field],
   );
   for (const m of sorted) {
     const key = `${m.field}:${m.start}:${m.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const text = (m.field === "title" ? item.title : (item.summary ?? "")).slice(m.start, m.end);
+    const source =
+      m.field === "title" ? item.title : m.field === "summary" ? (item.summary ?? "") : (item.body ?? "");
+    const text = source.slice(m.start, m.end);
     out.push({ field: m.field, start: m.start, end: m.end, text });
   }
   return out;
