@@ -1,4 +1,6 @@
 import type { DomDocument, DomElement } from "./dom";
+import { tokenize } from "./metric";
+import { PAYWALL_CLASS } from "./signals";
 
 // Page furniture removed before extraction, in the shapes Serbian and Russian news sites use: cookie
 // banners, share bars, comment threads, related-article lists, newsletter boxes, ad slots, tag lists.
@@ -58,6 +60,11 @@ const NOISE_CLASS = new RegExp(
     "midas",
     "smi2",
     "sponsor",
+    // donation and membership appeals
+    "donat",
+    "support-us",
+    "podrzite",
+    "membership",
     // navigation and tags
     "breadcrumb",
     "pagination",
@@ -65,16 +72,25 @@ const NOISE_CLASS = new RegExp(
     "article-tags",
     "tagovi",
     "oznake",
+    // author boxes below the article
+    "author-(?:bio|box|info)",
+    "about-author",
   ].join("|"),
   "i",
 );
 // The same in Cyrillic, as some sites name classes in it or transliterate (rare, but cheap).
-const NOISE_CLASS_CYR = /коммент|комент|поделит|подели|похож|реклам|по-теме/i;
+const NOISE_CLASS_CYR = /коммент|комент|поделит|подели|похож|реклам|по-теме|поддерж/i;
 const NOISE_TAGS = "nav, aside, footer, form, dialog";
 // Tokens that mark the article itself: an element that has them is never dropped by the lists above
 // (e.g. `article-body-share-wrapper` is rare, `comment-count` inside the byline is not the article).
 const KEEP_CLASS =
   /(?:^|[\s_-])(?:article-?(?:body|text|content)|entry-content|post-content|story-body)(?:$|[\s_-])/i;
+
+// Metadata and captions (dates, bylines, photo credits, author bios): small elements, not article text.
+const META_CLASS =
+  /(?:^|[\s_-])(?:date|dates|datum|time|timestamp|published|updated|posted|dateline|byline|author|authors|autor|meta|info|caption|credit|credits|copyright|foto|fotografija|bio)(?:$|[\s_-])/i;
+// Galleries and sliders inside the article: thumbnails, captions, "1 / 12" counters.
+const GALLERY_CLASS = /gallery|galerij|галери|slider|carousel|swiper|slideshow/i;
 
 function classAndId(el: DomElement): string {
   return `${el.getAttribute("class") ?? ""} ${el.getAttribute("id") ?? ""}`;
@@ -106,7 +122,9 @@ export function removeBoilerplate(doc: DomDocument, exclude: readonly string[], 
     if (name === "BODY" || name === "HTML" || name === "MAIN" || name === "ARTICLE") continue;
     const tokens = classAndId(el);
     if (KEEP_CLASS.test(tokens)) continue;
-    if (NOISE_CLASS.test(tokens) || NOISE_CLASS_CYR.test(tokens)) candidates.push(el);
+    // Paywall boxes and the parts a page marks as paid are not the article's free text either.
+    if (NOISE_CLASS.test(tokens) || NOISE_CLASS_CYR.test(tokens) || PAYWALL_CLASS.test(tokens))
+      candidates.push(el);
   }
   for (const el of Array.from(doc.querySelectorAll(NOISE_TAGS))) candidates.push(el);
   for (const el of candidates) {
@@ -114,11 +132,19 @@ export function removeBoilerplate(doc: DomDocument, exclude: readonly string[], 
     if (total > 0 && paragraphChars(el) > total * 0.5) continue;
     el.remove();
   }
+  for (const el of Array.from(doc.querySelectorAll("[class], [id]"))) {
+    if (!el.parentNode) continue;
+    const tokens = classAndId(el);
+    const meta = META_CLASS.test(tokens);
+    const gallery = GALLERY_CLASS.test(tokens);
+    if ((!meta && !gallery) || el.tagName.toUpperCase() === "P") continue;
+    if (KEEP_CLASS.test(tokens) || el.querySelector("p") !== null) continue;
+    // A gallery is pictures and captions: one that holds paragraphs is a wrapper of the text (readability
+    // turns caption divs into paragraphs, so this runs before it).
+    const size = (el.textContent ?? "").trim().length;
+    if ((meta && size < 200) || (gallery && size < 2000)) el.remove();
+  }
 }
-
-// Inside the article element: metadata and captions that are not article text.
-const META_CLASS =
-  /(?:^|[\s_-])(?:date|dates|time|timestamp|published|updated|posted|dateline|byline|author|authors|meta|article-meta|post-meta|caption|credit|credits|photo-credit|source-photo|image-source|foto|fotografija)(?:$|[\s_-])/i;
 
 function linkChars(el: DomElement): number {
   let n = 0;
@@ -168,6 +194,35 @@ const CREDIT_LINE =
 const SOCIAL =
   /^(?:facebook|twitter|x|whatsapp|viber|telegram|vk|vkontakte|вконтакте|ok|одноклассники|pinterest|pint|linkedin|reddit|messenger|e-?mail|email|print|share|copy|link|kopiraj|копирај|копировать|baixar|tumblr|flipboard|skype)$/i;
 
+// A date or time line: "четвртак, 14. мај 2021, 10:05", "18:45 01.12.2022 (обновлено: 19:02)".
+const MONTHS = new Set(
+  (
+    "januar januara februar februara mart marta april aprila maj maja jun juna jul jula avgust avgusta septembar septembra oktobar oktobra novembar novembra decembar decembra " +
+    "јануар јануара фебруар фебруара март марта април априла мај маја јун јуна јул јула август августа септембар септембра октобар октобра новембар новембра децембар децембра " +
+    "январь января февраль февраля март марта апрель апреля май мая июнь июня июль июля август августа сентябрь сентября октябрь октября ноябрь ноября декабрь декабря " +
+    "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec"
+  ).split(" "),
+);
+const DATE_WORDS = new Set(
+  (
+    "u у в at on am pm h č ч г gmt utc cet cest msk мск " +
+    "objavljeno objavljen ažurirano izmenjeno објављено ажурирано измењено обновлено опубликовано updated published posted " +
+    "ponedeljak utorak sreda četvrtak petak subota nedelja понедељак уторак среда четвртак петак субота недеља " +
+    "понедельник вторник среда четверг пятница суббота воскресенье monday tuesday wednesday thursday friday saturday sunday " +
+    "danas juče данас јуче сегодня вчера today yesterday"
+  ).split(" "),
+);
+const DATE_OR_TIME =
+  /\d{1,2}:\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}\/\d{1,2}\/\d{2,4}|\d{4}-\d{2}-\d{2}/;
+
+/** A line that is only a date and/or a time (what is left of a dateline block), not a table row of numbers. */
+function dateOnly(line: string): boolean {
+  if (line.length > 80 || !/\d/.test(line)) return false;
+  const tokens = tokenize(line.toLowerCase());
+  if (!DATE_OR_TIME.test(line) && !tokens.some((t) => MONTHS.has(t))) return false;
+  return tokens.every((t) => /^\d+$/.test(t) || DATE_WORDS.has(t) || MONTHS.has(t));
+}
+
 function socialOnly(line: string): boolean {
   const words = line.split(/[\s|/•·,]+/).filter(Boolean);
   return words.length >= 2 && words.every((w) => SOCIAL.test(w));
@@ -182,7 +237,7 @@ export function cleanLines(text: string): string {
   const out: string[] = [];
   for (const raw of text.split("\n")) {
     const l = raw.trim();
-    if (!l || NOISE_LINE.test(l) || socialOnly(l)) continue;
+    if (!l || NOISE_LINE.test(l) || socialOnly(l) || dateOnly(l)) continue;
     if (l.length < 200 && (READ_MORE_LINE.test(l) || CREDIT_LINE.test(l))) continue;
     if (l.length >= 20) {
       if (seen.has(l)) continue;

@@ -37,10 +37,30 @@ export const TEXT_NODE = 3;
 
 /** Parses HTML with linkedom (no scripts run, no resources loaded, no network). */
 export function parseDocument(html: string): DomDocument {
-  // linkedom builds a document even from a fragment; an empty string gives an empty document.
-  return parseHTML(html).document as unknown as DomDocument;
+  const doc = parseHTML(html).document as unknown as DomDocument;
+  if (doc.documentElement && doc.body) return doc;
+  // A fragment or an empty string gives linkedom no <html>/<body>: give the content a document around it.
+  return parseHTML(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`)
+    .document as unknown as DomDocument;
 }
 
 export function isElement(node: DomNode): node is DomElement {
   return node.nodeType === ELEMENT_NODE;
+}
+
+/** Element count and maximum nesting depth, in one iterative walk. */
+export function domShape(doc: DomDocument): { elements: number; depth: number } {
+  const root = doc.documentElement;
+  if (!root) return { elements: 0, depth: 0 };
+  let elements = 0;
+  let depth = 0;
+  const stack: [DomElement, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [el, d] = stack.pop()!;
+    elements++;
+    if (d > depth) depth = d;
+    const kids = el.children;
+    for (let i = 0; i < kids.length; i++) stack.push([kids[i]!, d + 1]);
+  }
+  return { elements, depth };
 }

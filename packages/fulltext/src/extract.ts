@@ -1,13 +1,23 @@
 import { Readability } from "@mozilla/readability";
 import { decodeHtmlBytes } from "@vesti/feeds";
 import { cleanArticleElement, cleanLines, removeBoilerplate } from "./boilerplate";
-import { type DomDocument, type DomElement, type DomNode, parseDocument } from "./dom";
-import { DEFAULT_MIN_LENGTH, MAX_HTML_CHARS, MAX_TEXT_CHARS, PAYWALL_TEASER_MAX_CHARS } from "./limits";
+import { type DomDocument, type DomElement, type DomNode, domShape, parseDocument } from "./dom";
+import {
+  DEFAULT_MIN_LENGTH,
+  MAX_DOM_DEPTH,
+  MAX_DOM_ELEMENTS,
+  MAX_HTML_CHARS,
+  MAX_TEXT_CHARS,
+  PAYWALL_TEASER_MAX_CHARS,
+} from "./limits";
 import { type PageSignals, pageSignals, textMarkers } from "./signals";
 import { blockText, cutText, normaliseLines } from "./text";
 
-/** Where the stored text came from. */
-export type ExtractMethod = "selector" | "readability" | "fallback-summary" | "none";
+/**
+ * Where the stored text came from: the outlet's selectors, readability, the page's paragraphs (when
+ * readability finds no article: a gallery, a one-paragraph page), the feed summary, or nothing.
+ */
+export type ExtractMethod = "selector" | "readability" | "paragraphs" | "fallback-summary" | "none";
 
 /**
  * What the page gave: `ok` an article text; `paywalled` a teaser behind a paywall; `empty` no article
@@ -53,7 +63,7 @@ export interface ExtractResult {
 }
 
 interface Candidate {
-  method: "selector" | "readability";
+  method: "selector" | "readability" | "paragraphs";
   text: string;
   title: string | null;
 }
@@ -91,7 +101,11 @@ function contains(a: DomNode, b: DomNode): boolean {
 function byReadability(doc: DomDocument): Candidate | null {
   // The serializer hands back the article element itself, so its text is taken block-aware without
   // serialising and re-parsing HTML.
-  const reader = new Readability<DomNode>(doc as never, { serializer: (el) => el as unknown as DomNode });
+  // keepClasses: the cleanup after readability tells captions, dates and bylines by their class names.
+  const reader = new Readability<DomNode>(doc as never, {
+    serializer: (el) => el as unknown as DomNode,
+    keepClasses: true,
+  });
   const article = reader.parse();
   if (!article?.content) return null;
   cleanArticleElement(article.content as DomElement);
@@ -126,9 +140,21 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
       candidate = { method: "selector", text: picked.text, title: signals.title };
     else notes.push(picked ? `selector text shorter than ${minLength} characters` : "no selector matched");
   }
-  candidate ??= byReadability(doc);
-  const extracted = candidate?.text ?? "";
+  // Readability mutates the page, so the paragraphs fallback reads them first (cheap: a list of nodes).
+  const paragraphs = Array.from(doc.querySelectorAll("p"));
+  const shape = domShape(doc);
+  if (shape.depth > MAX_DOM_DEPTH || shape.elements > MAX_DOM_ELEMENTS)
+    notes.push(`readability skipped: ${shape.elements} elements, nested ${shape.depth} deep`);
+  else candidate ??= byReadability(doc);
+  if (!candidate?.text) {
+    const text = cleanLines(normaliseLines(paragraphs.map((p) => blockText(p)).join("\n")));
+    if (text) candidate = { method: "paragraphs", text, title: signals.title };
+  }
   const title = candidate?.title ?? signals.title;
+  // An empty-page shape (a consent wall, a "not found" page) has no article whatever text it has.
+  const extracted = signals.emptyShape
+    ? ""
+    : dropTitleLine(candidate?.text ?? "", [title, signals.title, signals.headline]);
 
   const verdict = judge(extracted, signals, minLength);
   if (verdict.status === "ok") {
@@ -171,6 +197,21 @@ export function extractArticleFromBytes(
   return { ...extractArticle(decoded.text, options), encoding: decoded.encoding };
 }
 
+const titleKey = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+
+/** The headline repeated as the first lines of the text (readability keeps it when it differs slightly). */
+function dropTitleLine(text: string, titles: (string | null)[]): string {
+  const keys = new Set(titles.filter((t): t is string => !!t).map(titleKey));
+  const lines = text.split("\n");
+  let i = 0;
+  while (i < Math.min(lines.length, 3) && keys.has(titleKey(lines[i]!))) i++;
+  return i === 0 ? text : lines.slice(i).join("\n");
+}
+
 function judge(
   text: string,
   signals: PageSignals,
@@ -179,9 +220,9 @@ function judge(
   const markers = [...signals.paywall, ...textMarkers(text)];
   if (markers.length > 0 && text.length <= Math.max(PAYWALL_TEASER_MAX_CHARS, minLength))
     return { status: "paywalled", reason: `paywall: ${markers.join(", ")}` };
-  if (text.length === 0)
-    return { status: "empty", reason: signals.emptyShape ?? "no article text on the page" };
-  if (signals.emptyShape && text.length < minLength) return { status: "empty", reason: signals.emptyShape };
+  if (signals.emptyShape) return { status: "empty", reason: signals.emptyShape };
+  if (text.length === 0 && !signals.hasText)
+    return { status: "empty", reason: "no article text on the page" };
   if (text.length < minLength)
     return {
       status: "fallback_summary",

@@ -13,3 +13,10 @@ export const MAX_TEXT_CHARS = 100_000;
 export const DEFAULT_MIN_LENGTH = 200;
 /** A paywall marker only counts when the extracted text is at most this long (a teaser, not the article). */
 export const PAYWALL_TEASER_MAX_CHARS = 1500;
+/**
+ * Readability's cost grows with the nesting depth (600 nested divs take seconds): pages nested deeper, or
+ * with more elements than this, skip it and keep their paragraphs. Real news pages nest 20-60 deep and
+ * have 1,000-10,000 elements.
+ */
+export const MAX_DOM_DEPTH = 160;
+export const MAX_DOM_ELEMENTS = 60_000;

@@ -6,12 +6,16 @@ import { blockText } from "./text";
 
 export interface PageSignals {
   title: string | null;
+  /** The first <h1>'s text (the headline as shown, without the site's name). */
+  headline: string | null;
   /** `<html lang>` as declared, e.g. "sr-Latn", "ru". */
   lang: string | null;
   /** Paywall markers found (structured data, paywall elements, subscriber-only phrases). */
   paywall: string[];
-  /** Why the page looks like it has no article (app shell, consent wall, not-found page), or null. */
+  /** Why the page has no article (app shell, consent wall, not-found page), or null. */
   emptyShape: string | null;
+  /** Whether the page has any sizeable text at all (a gallery has some; an app shell has none). */
+  hasText: boolean;
 }
 
 // Phrases that tell a reader the rest is for subscribers (Serbian Latin and Cyrillic, Russian, English).
@@ -34,8 +38,8 @@ const PAYWALL_PHRASES: [RegExp, string][] = [
   ],
 ];
 
-const PAYWALL_CLASS =
-  /(?:^|[\s_-])(?:pay-?wall|paid-content|premium-(?:content|article|lock|wall)|subscriber-only|subscription-wall|regwall|article-locked|locked-content|content-locked|piano-(?:offer|paywall))(?:$|[\s_-])/i;
+export const PAYWALL_CLASS =
+  /(?:^|[\s_-])(?:pay-?wall(?:ed)?|paid-content|premium-(?:content|article|lock|wall)|subscriber-only|subscription-(?:wall|offer)|subscribe-offer|regwall|article-locked|locked-content|content-locked|piano-(?:offer|paywall))(?:$|[\s_-])/i;
 
 /** Subscriber-only phrases in a text. */
 export function textMarkers(text: string): string[] {
@@ -62,7 +66,7 @@ function meta(doc: DomDocument, key: string): string | null {
 }
 
 const NOT_FOUND =
-  /\b404\b|page\s+not\s+found|stranica\s+(?:nije\s+pronađena|ne\s+postoji)|страница\s+(?:није\s+пронађена|не\s+постоји|не\s+найдена)|такой\s+страницы\s+нет/i;
+  /^\s*404\b|\b(?:error|greška|грешка|ошибка)\s*404\b|page\s+not\s+found|stranica\s+(?:nije\s+pronađena|ne\s+postoji)|страница\s+(?:није\s+пронађена|не\s+постоји|не\s+найдена)|такой\s+страницы\s+нет/i;
 const CONSENT =
   /cookie|kolačić|kolacic|колачић|куки|файлы?\s+cookie|privatnost|приватност|конфиденциальн|privacy|consent|saglasnost|сагласност|согласие/i;
 
@@ -80,9 +84,11 @@ export function pageSignals(doc: DomDocument): PageSignals {
   }
   const tier = meta(doc, "article:content_tier");
   if (tier && /^(?:locked|metered|premium)$/i.test(tier)) paywall.push(`content_tier=${tier.toLowerCase()}`);
-  const walls = Array.from(doc.querySelectorAll("[class], [id]")).filter((el) =>
-    PAYWALL_CLASS.test(`${el.getAttribute("class") ?? ""} ${el.getAttribute("id") ?? ""}`),
-  );
+  const walls: DomElement[] = [];
+  for (const el of Array.from(doc.querySelectorAll("[class], [id]"))) {
+    if (PAYWALL_CLASS.test(`${el.getAttribute("class") ?? ""} ${el.getAttribute("id") ?? ""}`))
+      walls.push(el);
+  }
   if (walls.length > 0) paywall.push("paywall element");
   // The subscriber notice usually sits outside the article body, where readability will not look.
   for (const w of walls.slice(0, 5)) paywall.push(...textMarkers(w.textContent ?? ""));
@@ -93,9 +99,28 @@ export function pageSignals(doc: DomDocument): PageSignals {
     (doc.title ? doc.title.replace(/\s+/g, " ").trim() || null : null);
   const lang = doc.documentElement?.getAttribute("lang")?.trim() || null;
 
-  const bodyText = doc.body ? blockText(doc.body) : "";
-  if (paywall.length === 0) paywall.push(...textMarkers(bodyText));
-  return { title, lang, paywall: [...new Set(paywall)], emptyShape: emptyShape(doc, bodyText) };
+  // textContent is cheaper than block-aware text; line structure is only needed on short pages.
+  const flat = doc.body?.textContent ?? "";
+  if (paywall.length === 0) paywall.push(...textMarkers(flat));
+  const bodyText = flat.length < 20_000 && doc.body ? blockText(doc.body) : flat;
+  return {
+    title,
+    headline: firstText(doc.querySelector("h1")),
+    lang,
+    paywall: [...new Set(paywall)],
+    emptyShape: emptyShape(doc, bodyText),
+    hasText: letterCount(flat, 40) >= 40,
+  };
+}
+
+/** Letters in a text, counting stops at `enough`. */
+function letterCount(text: string, enough: number): number {
+  let n = 0;
+  for (const m of text.matchAll(/\p{L}+/gu)) {
+    n += m[0].length;
+    if (n >= enough) break;
+  }
+  return n;
 }
 
 function firstText(el: DomElement | null): string | null {
@@ -104,9 +129,10 @@ function firstText(el: DomElement | null): string | null {
 }
 
 function emptyShape(doc: DomDocument, bodyText: string): string | null {
-  const heading = `${doc.title ?? ""} ${firstText(doc.querySelector("h1")) ?? ""}`;
-  if (NOT_FOUND.test(heading)) return "not-found page";
-  const letters = bodyText.replace(/[^\p{L}]/gu, "").length;
+  // A "not found" title over a short page: a deleted article answered with 200 instead of 404.
+  const headings = [doc.title ?? "", firstText(doc.querySelector("h1")) ?? ""];
+  if (bodyText.length < 1500 && headings.some((h) => NOT_FOUND.test(h))) return "not-found page";
+  const letters = letterCount(bodyText, 40);
   if (letters < 40) {
     const shell = doc.querySelector("#root, #app, #__next, #__nuxt, [data-reactroot], app-root");
     if (shell && isElement(shell)) return "script-rendered page (no text in the HTML)";
