@@ -8,7 +8,22 @@ export {
   storeArticles,
   TITLE_DEDUPE_DAYS,
 } from "./repositories/articles";
-export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositories/counts";
+export {
+  type ArticleForBody,
+  type BodyToStore,
+  getArticleForBody,
+  type StoreBodyResult,
+  storeArticleBody,
+  TaxonomyMismatchError,
+} from "./repositories/bodies";
+export {
+  type ArticleCountTable,
+  addBodyTotals,
+  addToCounts,
+  applyThemeChanges,
+  type CountedArticle,
+  type ThemeCountTable,
+} from "./repositories/counts";
 export {
   addSubscriber,
   type DigestAid,
@@ -34,7 +49,13 @@ export {
   recentPublicationTimes,
   recordFetch,
 } from "./repositories/feeds";
-export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
+export {
+  type SourceFeed,
+  type SourceFulltext,
+  type SourceOutlet,
+  type SyncReport,
+  syncSources,
+} from "./repositories/sources";
 export {
   activateTaxonomyVersion,
   type RetagArticle,

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "
 import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_analytics";
 import * as m0003 from "./migrations/0003_feed_moved";
+import * as m0007 from "./migrations/0007_fulltext";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
 // a pruned Docker image. Kysely's Migrator takes a Postgres advisory lock, so two processes that start
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "0001_initial": m0001,
   "0002_analytics": m0002,
   "0003_feed_moved": m0003,
+  "0007_fulltext": m0007,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

@@ -315,6 +315,14 @@ function decodeDeclared(
     if (decl && decl !== header) warnings.push(`Content-Type says ${header}, ${declName} says ${decl}`);
     return finish(bytes, header, "header", warnings, 0, pre(header));
   }
+  if (decl && decl !== "utf-8" && !decl.startsWith("utf-16") && hasHighBytes(bytes)) {
+    // The same misconfiguration in the document: a template's legacy declaration over UTF-8 content.
+    const text = asUtf8();
+    if (text !== null) {
+      warnings.push(`${declName} says ${decl} but the bytes are valid UTF-8; decoded as utf-8`);
+      return finish(bytes, "utf-8", "detected", warnings, 0, text);
+    }
+  }
   if (decl && usable(decl, declName)) {
     return finish(bytes, decl, declSource, warnings, 0, pre(decl));
   }

@@ -109,6 +109,12 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
 
 class TooLargeError extends Error {}
 
+/** Drops a response body unread; undici reports the aborted stream as an error, which is expected here. */
+function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 function decoders(encoding: string | null, url: string, firstByte: () => number | undefined): Transform[] {
   if (!encoding) return [];
   const list = encoding
@@ -466,7 +472,7 @@ async function fetchResource(
 
       const contentType = header(h, "content-type");
       if (profile.acceptsType && !profile.acceptsType(contentType)) {
-        res.body.destroy();
+        discard(res.body);
         throw new FeedFetchError(
           "unsupported_type",
           `Content-Type ${JSON.stringify(contentType)} is not ${profile.expected ?? "accepted"}`,
@@ -476,7 +482,7 @@ async function fetchResource(
       const declaredLength = Number(header(h, "content-length") ?? Number.NaN);
       const contentEncoding = header(h, "content-encoding");
       if (!contentEncoding && Number.isFinite(declaredLength) && declaredLength > maxBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw new FeedFetchError("too_large", `Content-Length ${declaredLength} exceeds ${maxBytes} bytes`, {
           url: here,
           status,

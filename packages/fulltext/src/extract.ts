@@ -233,3 +233,16 @@ function judge(
     reason: markers.length > 0 ? `paywall marker but full text served: ${markers.join(", ")}` : null,
   };
 }
+
+/** The selectors that are not valid CSS (as this package's DOM reads them); [] when all are. */
+export function invalidSelectors(selectors: readonly string[]): string[] {
+  const doc = parseDocument("<p></p>");
+  return selectors.filter((s) => {
+    try {
+      doc.querySelectorAll(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}

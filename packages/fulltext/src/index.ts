@@ -13,6 +13,7 @@ export {
   type ExtractStatus,
   extractArticle,
   extractArticleFromBytes,
+  invalidSelectors,
 } from "./extract";
 export * from "./limits";
 export * from "./metric";

@@ -8,6 +8,14 @@ export interface SourceFeed {
   verified?: boolean;
 }
 
+/** Per-outlet full-text options (infra/sources.yaml `fulltext`); absent or disabled: headlines only. */
+export interface SourceFulltext {
+  enabled: boolean;
+  selectors?: string[] | null;
+  exclude?: string[] | null;
+  minLength?: number | null;
+}
+
 export interface SourceOutlet {
   id: string;
   name: string;
@@ -16,8 +24,12 @@ export interface SourceOutlet {
   script?: string | null;
   timeZone: string;
   homeUrl?: string | null;
+  fulltext?: SourceFulltext | null;
   feeds: SourceFeed[];
 }
+
+const sameList = (a: readonly string[] | null, b: readonly string[] | null) =>
+  (a ?? []).join("\u0000") === (b ?? []).join("\u0000") && (a === null) === (b === null);
 
 export interface SyncReport {
   outlets: { added: string[]; changed: string[]; removed: string[] };
@@ -64,6 +76,10 @@ export async function syncSources(
         time_zone: o.timeZone,
         home_url: o.homeUrl ?? null,
         active: true,
+        fulltext: o.fulltext?.enabled ?? false,
+        fulltext_selectors: o.fulltext?.selectors?.length ? [...o.fulltext.selectors] : null,
+        fulltext_exclude: o.fulltext?.exclude?.length ? [...o.fulltext.exclude] : null,
+        fulltext_min_length: o.fulltext?.minLength ?? null,
       };
       const old = existingOutlets.get(o.id);
       if (!old) {
@@ -76,6 +92,10 @@ export async function syncSources(
         old.script !== row.script ||
         old.time_zone !== row.time_zone ||
         old.home_url !== row.home_url ||
+        old.fulltext !== row.fulltext ||
+        !sameList(old.fulltext_selectors, row.fulltext_selectors) ||
+        !sameList(old.fulltext_exclude, row.fulltext_exclude) ||
+        old.fulltext_min_length !== row.fulltext_min_length ||
         !old.active
       ) {
         await trx
