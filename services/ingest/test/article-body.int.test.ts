@@ -7,7 +7,7 @@ import { activateTaxonomyVersion, type PreparedArticle, storeArticles, syncSourc
 import { fetchDocument } from "@vesti/feeds";
 import { FIXTURE_PAGES_DIR, loadFixturePages } from "@vesti/fulltext";
 import { createLogger } from "@vesti/runtime";
-import { defaultTaxonomy, THEME_IDS, tagItem } from "@vesti/themes";
+import { defaultTaxonomy, tagItem } from "@vesti/themes";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../packages/db/test-support/test-database";
@@ -158,7 +158,7 @@ function expectedCounts() {
       feedLanguage: outlet === "ru1" ? "ru" : "sr",
       country: COUNTRY[outlet],
     }).lang;
-    const headline = new Set(
+    const headline: Set<string> = new Set(
       tagItem(taxonomy, { title: m.title, summary: m.summary, lang }).map((x) => x.id),
     );
     const ok = p.expectedStatus === "ok";
