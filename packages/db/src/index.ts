@@ -11,6 +11,7 @@ export {
 export {
   type ArticleForBody,
   type BodyToStore,
+  findArticlesWithoutBody,
   getArticleForBody,
   type StoreBodyResult,
   storeArticleBody,

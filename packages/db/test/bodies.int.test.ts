@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activateTaxonomyVersion,
   type BodyToStore,
+  findArticlesWithoutBody,
   type PreparedArticle,
   type RetagArticle,
   retagBatch,
@@ -241,6 +242,17 @@ describe("storeArticleBody", () => {
     const c = await counts();
     expect(c.totals[0]!.articles).toBe(3);
     expect(c.themes.find((r) => r.theme === "putin")!.mentions).toBe(2);
+  });
+
+  it("lists the articles of full-text outlets still waiting for their page", async () => {
+    await t.db.updateTable("outlets").set({ fulltext: true }).execute();
+    // Articles 1-3 have a body outcome by now (a failure counts: retrying is the fetch job's business).
+    expect(await findArticlesWithoutBody(t.db)).toEqual([
+      { id: ids[3]!, outlet_id: "n1", url: "https://n1.test/4" },
+    ]);
+    expect(await findArticlesWithoutBody(t.db, { afterId: ids[3]!, limit: 5 })).toEqual([]);
+    await t.db.updateTable("outlets").set({ fulltext: false }).execute();
+    expect(await findArticlesWithoutBody(t.db)).toEqual([]);
   });
 
   it("refuses a body tagged with a taxonomy that is not current, writing nothing", async () => {

@@ -56,6 +56,34 @@ export async function getArticleForBody(
     .executeTakeFirst();
 }
 
+/**
+ * Articles of full-text outlets that have no body outcome yet, oldest id first (keyset pagination with
+ * `afterId`): for a job that enqueues page fetches to catch up after an outage or when an outlet opts in.
+ */
+export async function findArticlesWithoutBody(
+  db: Kysely<Database>,
+  options: { afterId?: number; limit?: number; publishedSince?: Date } = {},
+): Promise<{ id: number; outlet_id: string; url: string | null }[]> {
+  let q = db
+    .selectFrom("articles as a")
+    .innerJoin("outlets as o", "o.id", "a.outlet_id")
+    .select(["a.id", "a.outlet_id", (eb) => eb.fn.coalesce("a.link", "a.canonical_url").as("url")])
+    .where("o.fulltext", "=", true)
+    .where("a.id", ">", options.afterId ?? 0)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("article_bodies as b").select("b.article_id").whereRef("b.article_id", "=", "a.id"),
+        ),
+      ),
+    );
+  if (options.publishedSince) q = q.where("a.published_at", ">=", options.publishedSince);
+  return q
+    .orderBy("a.id")
+    .limit(options.limit ?? 100)
+    .execute();
+}
+
 /** One outcome of an article's page, ready to store. */
 export interface BodyToStore {
   status: BodyStatus;
