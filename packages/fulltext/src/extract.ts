@@ -145,7 +145,15 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   const shape = domShape(doc);
   if (shape.depth > MAX_DOM_DEPTH || shape.elements > MAX_DOM_ELEMENTS)
     notes.push(`readability skipped: ${shape.elements} elements, nested ${shape.depth} deep`);
-  else candidate ??= byReadability(doc);
+  else
+    try {
+      candidate ??= byReadability(doc);
+    } catch (error) {
+      // Readability on a page it cannot handle: keep the page's paragraphs instead.
+      notes.push(
+        `readability failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
+      );
+    }
   if (!candidate?.text) {
     const text = cleanLines(normaliseLines(paragraphs.map((p) => blockText(p)).join("\n")));
     if (text) candidate = { method: "paragraphs", text, title: signals.title };
