@@ -29,7 +29,23 @@ export {
   storeArticles,
   TITLE_DEDUPE_DAYS,
 } from "./repositories/articles";
-export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositories/counts";
+export {
+  type ArticleForBody,
+  type BodyToStore,
+  findArticlesWithoutBody,
+  getArticleForBody,
+  type StoreBodyResult,
+  storeArticleBody,
+  TaxonomyMismatchError,
+} from "./repositories/bodies";
+export {
+  type ArticleCountTable,
+  addBodyTotals,
+  addToCounts,
+  applyThemeChanges,
+  type CountedArticle,
+  type ThemeCountTable,
+} from "./repositories/counts";
 export {
   addSubscriber,
   type DigestAid,
@@ -88,7 +104,13 @@ export {
   sitemapPollTotals,
   sitemapUrlsOfPoll,
 } from "./repositories/sitemaps";
-export { type SourceFeed, type SourceOutlet, type SyncReport, syncSources } from "./repositories/sources";
+export {
+  type SourceFeed,
+  type SourceFulltext,
+  type SourceOutlet,
+  type SyncReport,
+  syncSources,
+} from "./repositories/sources";
 export {
   activateTaxonomyVersion,
   markRetagInterrupted,

@@ -26,6 +26,14 @@ export interface OutletsTable {
   /** Named groups of outlets (Media Cloud's collections), e.g. serbia-national, russian-state-in-serbian. */
   collections: ColumnType<string[], string[] | undefined, string[]>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Fetch and extract each new article's page (off by default; infra/sources.yaml `fulltext`). */
+  fulltext: ColumnType<boolean, boolean | undefined, boolean>;
+  /** CSS selectors of the article body, tried before readability. */
+  fulltext_selectors: string[] | null;
+  /** CSS selectors of elements dropped before extraction. */
+  fulltext_exclude: string[] | null;
+  /** Shortest body accepted (characters); shorter falls back to the summary. */
+  fulltext_min_length: number | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -140,6 +148,41 @@ export interface ArticleThemesTable {
   evidence: Json<unknown[]>;
 }
 
+/** Outcome of an article's page: `ok` an extracted body; the others store the summary or nothing. */
+export type BodyStatus = "ok" | "fallback_summary" | "paywalled" | "empty" | "failed" | "blocked_robots";
+export type BodyMethod = "selector" | "readability" | "paragraphs" | "fallback-summary" | "none";
+
+export interface ArticleBodiesTable {
+  article_id: number;
+  status: BodyStatus;
+  method: BodyMethod;
+  text: string;
+  length: number;
+  reason: string | null;
+  title: string | null;
+  lang: string | null;
+  script: string | null;
+  lang_confidence: number | null;
+  lang_differs: boolean;
+  final_url: string | null;
+  http_status: number | null;
+  page_bytes: number | null;
+  content_hash: string | null;
+  encoding: string | null;
+  taxonomy_version: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  fetched_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ArticleBodyThemesTable {
+  article_id: number;
+  theme: string;
+  taxonomy_version: string;
+  evidence: Json<unknown[]>;
+  body_only: boolean;
+}
+
 export interface ThemeDailyCountsTable {
   day: Day;
   theme: string;
@@ -157,6 +200,11 @@ export interface ArticleDailyCountsTable {
   outlet_id: string;
   articles: number;
 }
+
+/** Body-only mentions: the keys of ThemeDailyCountsTable. */
+export type ThemeBodyDailyCountsTable = ThemeDailyCountsTable;
+/** Articles with an extracted body: the keys of ArticleDailyCountsTable. */
+export type ArticleBodyDailyCountsTable = ArticleDailyCountsTable;
 
 export interface TaxonomyVersionsTable {
   version: string;
@@ -210,6 +258,10 @@ export interface Database {
   article_themes: ArticleThemesTable;
   theme_daily_counts: ThemeDailyCountsTable;
   article_daily_counts: ArticleDailyCountsTable;
+  article_bodies: ArticleBodiesTable;
+  article_body_themes: ArticleBodyThemesTable;
+  theme_body_daily_counts: ThemeBodyDailyCountsTable;
+  article_body_daily_counts: ArticleBodyDailyCountsTable;
   taxonomy_versions: TaxonomyVersionsTable;
   retag_runs: RetagRunsTable;
   subscribers: SubscribersTable;
@@ -222,3 +274,4 @@ export type Feed = Selectable<FeedsTable>;
 export type FeedUpdate = Updateable<FeedsTable>;
 export type Article = Selectable<ArticlesTable>;
 export type NewArticle = Insertable<ArticlesTable>;
+export type ArticleBody = Selectable<ArticleBodiesTable>;

@@ -2,7 +2,7 @@ import chardet from "chardet";
 import iconv from "iconv-lite";
 import { FeedParseError } from "./errors";
 
-export type EncodingSource = "bom" | "header" | "xml-declaration" | "detected" | "default";
+export type EncodingSource = "bom" | "header" | "xml-declaration" | "meta" | "detected" | "default";
 
 export interface DecodedFeed {
   text: string;
@@ -228,6 +228,49 @@ function finish(
  * UTF-8 yields to another declaration or to detection (servers often send a blanket charset=utf-8).
  */
 export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader?: string | null): DecodedFeed {
+  return decodeDeclared(
+    bytes,
+    contentTypeHeader,
+    xmlDeclEncoding(bytes),
+    "xml-declaration",
+    "XML declaration",
+  );
+}
+
+/**
+ * An HTML page's bytes → text, as decodeFeedBytes but with the page's own declaration read from
+ * `<meta charset>` or `<meta http-equiv="Content-Type">` in its first 4 KiB (an XHTML page's XML
+ * declaration counts too).
+ */
+export function decodeHtmlBytes(bytes: Uint8Array, contentTypeHeader?: string | null): DecodedFeed {
+  const meta = metaCharset(bytes);
+  if (meta !== null) return decodeDeclared(bytes, contentTypeHeader, meta, "meta", "<meta> charset");
+  return decodeDeclared(
+    bytes,
+    contentTypeHeader,
+    xmlDeclEncoding(bytes),
+    "xml-declaration",
+    "XML declaration",
+  );
+}
+
+/** The charset a page declares in a <meta> tag near its start (null when none). */
+function metaCharset(b: Uint8Array): string | null {
+  const head = Buffer.from(b.subarray(0, 4096))
+    .toString("latin1")
+    .replace(/<!--[\s\S]*?-->/g, "");
+  const direct = /<meta\s[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)/i.exec(head);
+  if (direct) return direct[1]!;
+  return null;
+}
+
+function decodeDeclared(
+  bytes: Uint8Array,
+  contentTypeHeader: string | null | undefined,
+  declLabel: string | null,
+  declSource: EncodingSource,
+  declName: string,
+): DecodedFeed {
   const warnings: string[] = [];
   const bom = bomEncoding(bytes);
   if (bom) return finish(bytes, bom.enc, "bom", warnings, bom.len);
@@ -236,11 +279,10 @@ export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader?: string | 
   if (utf16) return finish(bytes, utf16, "detected", warnings);
 
   const headerLabel = charsetFromContentType(contentTypeHeader);
-  const declLabel = xmlDeclEncoding(bytes);
   const header = normaliseCharset(headerLabel);
   const decl = normaliseCharset(declLabel);
   if (headerLabel && !header) warnings.push(`unknown charset "${headerLabel}" in Content-Type ignored`);
-  if (declLabel && !decl) warnings.push(`unknown encoding "${declLabel}" in XML declaration ignored`);
+  if (declLabel && !decl) warnings.push(`unknown encoding "${declLabel}" in ${declName} ignored`);
 
   // Decode UTF-8 strictly at most once; the result doubles as the validity check.
   let utf8: string | null | undefined;
@@ -268,15 +310,23 @@ export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader?: string | 
     const text = hasHighBytes(bytes) ? asUtf8() : null;
     if (text !== null) {
       warnings.push(`Content-Type says ${header} but the bytes are valid UTF-8; decoded as utf-8`);
-      return finish(bytes, "utf-8", decl ? "xml-declaration" : "detected", warnings, 0, text);
+      return finish(bytes, "utf-8", decl ? declSource : "detected", warnings, 0, text);
     }
   }
   if (header && usable(header, "Content-Type")) {
-    if (decl && decl !== header) warnings.push(`Content-Type says ${header}, XML declaration says ${decl}`);
+    if (decl && decl !== header) warnings.push(`Content-Type says ${header}, ${declName} says ${decl}`);
     return finish(bytes, header, "header", warnings, 0, pre(header));
   }
-  if (decl && usable(decl, "XML declaration")) {
-    return finish(bytes, decl, "xml-declaration", warnings, 0, pre(decl));
+  if (decl && decl !== "utf-8" && !decl.startsWith("utf-16") && hasHighBytes(bytes)) {
+    // The same misconfiguration in the document: a template's legacy declaration over UTF-8 content.
+    const text = asUtf8();
+    if (text !== null) {
+      warnings.push(`${declName} says ${decl} but the bytes are valid UTF-8; decoded as utf-8`);
+      return finish(bytes, "utf-8", "detected", warnings, 0, text);
+    }
+  }
+  if (decl && usable(decl, declName)) {
+    return finish(bytes, decl, declSource, warnings, 0, pre(decl));
   }
 
   if (!hasHighBytes(bytes)) return finish(bytes, "utf-8", "default", warnings);

@@ -15,14 +15,16 @@ export type FeedFetchErrorKind =
   /** A 403 (or 429/503) that is a bot-protection challenge (Cloudflare, DDoS-Guard, Akamai, ...). */
   | "blocked_by_server"
   /** robots.txt disallows the URL (raised by the ingest worker, never by fetchFeed). */
-  | "robots_disallowed";
+  | "robots_disallowed"
+  /** A document fetch got another Content-Type than it asked for (e.g. a PDF instead of a page). */
+  | "unsupported_type";
 
 export class FeedFetchError extends Error {
   override readonly name = "FeedFetchError";
   readonly kind: FeedFetchErrorKind;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
-  /** True when retrying the same URL cannot help (410, blocked address, bad URL). */
+  /** True when retrying the same URL cannot help (410, blocked address, bad URL, wrong type). */
   readonly permanent: boolean;
   readonly url: string;
   /** blocked_by_server: the protection recognised (cloudflare, ddos-guard, akamai, ...). */
@@ -47,7 +49,11 @@ export class FeedFetchError extends Error {
     this.status = opts.status;
     this.retryAfterSeconds = opts.retryAfterSeconds;
     this.permanent =
-      opts.permanent ?? (kind === "bad_url" || kind === "blocked_address" || opts.status === 410);
+      opts.permanent ??
+      (kind === "bad_url" ||
+        kind === "blocked_address" ||
+        kind === "unsupported_type" ||
+        opts.status === 410);
   }
 }
 

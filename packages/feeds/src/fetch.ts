@@ -143,6 +143,12 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
 
 class TooLargeError extends Error {}
 
+/** Drops a response body unread; undici reports the aborted stream as an error, which is expected here. */
+function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 function decoders(encoding: string | null, url: string, firstByte: () => number | undefined): Transform[] {
   if (!encoding) return [];
   const list = encoding
@@ -286,11 +292,101 @@ function checkUrl(raw: string, checker: ReturnType<typeof addressChecker>): URL 
   return u;
 }
 
+/** What a kind of resource asks for and accepts (feeds and web pages share everything else). */
+interface FetchProfile {
+  accept: string;
+  /** Refuses a response by its Content-Type before its body is read (null header: decided later). */
+  acceptsType?: (contentType: string | null) => boolean;
+  /** What the refused type was expected to be, for the error message. */
+  expected?: string;
+}
+
+const FEED_PROFILE: FetchProfile = { accept: FEED_ACCEPT };
+
 /**
  * Fetches a feed with SSRF protection, redirects followed by hand, conditional GET and size and
  * time limits. Resolves to ok / not-modified; every failure is thrown as a FeedFetchError.
  */
-export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Promise<FeedFetchResult> {
+export function fetchFeed(url: string, options: FetchFeedOptions = {}): Promise<FeedFetchResult> {
+  return fetchResource(url, options, FEED_PROFILE);
+}
+
+export type FetchDocumentOptions = Omit<FetchFeedOptions, "etag" | "lastModified" | "previousContentHash">;
+
+/** A fetched web page: the decompressed bytes and what decoding them needs. */
+export interface DocumentFetchOk {
+  status: number;
+  url: string;
+  finalUrl: string;
+  redirects: RedirectHop[];
+  body: Buffer;
+  contentType: string | null;
+  /** hex sha256 of the decompressed body. */
+  contentHash: string;
+  elapsedMs: number;
+}
+
+const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\s*(?:;|$)/i;
+
+/** True for a Content-Type of an HTML page (text/html or application/xhtml+xml). */
+export function isHtmlContentType(contentType: string | null | undefined): boolean {
+  return contentType != null && HTML_TYPES.test(contentType);
+}
+
+/** Bytes that start like an HTML document (for servers that send no Content-Type). */
+export function looksLikeHtml(body: Uint8Array): boolean {
+  const head = Buffer.from(body.subarray(0, 1024))
+    .toString("latin1")
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, "")
+    .trimStart()
+    .toLowerCase();
+  return /^<(?:!doctype html|html|head|body|meta|title|!--)/.test(head);
+}
+
+const DOCUMENT_PROFILE: FetchProfile = {
+  accept: "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
+  acceptsType: (contentType) => contentType === null || isHtmlContentType(contentType),
+  expected: "text/html",
+};
+
+/**
+ * Fetches a web page (an article) with the feed fetcher's SSRF guard, redirect handling and size and time
+ * limits. Only HTML is accepted: another Content-Type is refused before the body is read, and a body
+ * without a Content-Type must look like HTML. Every failure is thrown as a FeedFetchError (kind
+ * `unsupported_type` for a non-HTML answer). Politeness (robots.txt, per-host spacing) is the caller's.
+ */
+export async function fetchDocument(
+  url: string,
+  options: FetchDocumentOptions = {},
+): Promise<DocumentFetchOk> {
+  const res = await fetchResource(url, options, DOCUMENT_PROFILE);
+  if (res.kind !== "ok") {
+    // Nothing conditional was sent, so a 304 is the server's error.
+    throw new FeedFetchError("bad_response", "HTTP 304 to an unconditional GET", { url, status: 304 });
+  }
+  if (res.contentType === null && !looksLikeHtml(res.body)) {
+    throw new FeedFetchError("unsupported_type", "no Content-Type and the body is not HTML", {
+      url: res.finalUrl,
+      status: res.status,
+    });
+  }
+  return {
+    status: res.status,
+    url: res.url,
+    finalUrl: res.finalUrl,
+    redirects: res.redirects,
+    body: res.body,
+    contentType: res.contentType,
+    contentHash: res.contentHash,
+    elapsedMs: res.elapsedMs,
+  };
+}
+
+async function fetchResource(
+  url: string,
+  options: FetchFeedOptions,
+  profile: FetchProfile,
+): Promise<FeedFetchResult> {
   const started = Date.now();
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_FETCH_OPTIONS.connectTimeoutMs;
   const totalTimeoutMs = options.totalTimeoutMs ?? DEFAULT_FETCH_OPTIONS.totalTimeoutMs;
@@ -331,7 +427,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     for (;;) {
       const headers: Record<string, string> = {
         "user-agent": options.userAgent ?? DEFAULT_USER_AGENT,
-        accept: options.accept ?? FEED_ACCEPT,
+        accept: options.accept ?? profile.accept,
       };
       for (const [name, value] of Object.entries(options.headers ?? {})) {
         const n = name.toLowerCase();
@@ -440,6 +536,15 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         throw new FeedFetchError("http_4xx", `HTTP ${status}`, extra);
       }
 
+      const contentType = header(h, "content-type");
+      if (profile.acceptsType && !profile.acceptsType(contentType)) {
+        discard(res.body);
+        throw new FeedFetchError(
+          "unsupported_type",
+          `Content-Type ${JSON.stringify(contentType)} is not ${profile.expected ?? "accepted"}`,
+          { url: here, status },
+        );
+      }
       const declaredLength = Number(header(h, "content-length") ?? Number.NaN);
       const contentEncoding = header(h, "content-encoding");
       if (
@@ -448,7 +553,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         Number.isFinite(declaredLength) &&
         declaredLength > maxBytes
       ) {
-        res.body.destroy();
+        discard(res.body);
         throw new FeedFetchError("too_large", `Content-Length ${declaredLength} exceeds ${maxBytes} bytes`, {
           url: here,
           status,
@@ -471,7 +576,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
         redirects,
         permanentRedirectTo: permanentTarget(redirects, here),
         body,
-        contentType: header(h, "content-type"),
+        contentType,
         etag,
         lastModified,
         contentHash,

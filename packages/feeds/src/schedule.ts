@@ -125,6 +125,7 @@ export const FAILURE_WEIGHT: Record<FeedFetchErrorKind | "parse", number> = {
   blocked_address: 1,
   bad_url: 1,
   bad_response: 1,
+  unsupported_type: 1,
   parse: 1,
   // Bot protection: the feed is fine, the server refuses automated clients; retried on its own, slow
   // schedule (BLOCKED_MIN_DELAY_SECONDS) and "failing" like any other hard error after a few tries.

@@ -63,6 +63,27 @@ export const OWNERSHIP = [
 export const ALIGNMENT = ["pro-government", "independent", "state-media", "unknown"] as const;
 const slug = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: "must be a lower-case slug" });
 
+const selectorList = z.array(z.string().trim().min(1).max(500)).max(20);
+
+/**
+ * Full text for an outlet: `fulltext: true`, or an object with the outlet's extraction options (an
+ * object alone turns it on unless it says `enabled: false`). Absent: headlines only.
+ */
+export const FulltextSchema = z
+  .union([
+    z.boolean(),
+    z.strictObject({
+      enabled: z.boolean().default(true),
+      /** CSS selectors of the article body, tried before readability. */
+      selectors: selectorList.optional(),
+      /** CSS selectors of elements dropped before extraction (a related-articles box...). */
+      exclude: selectorList.optional(),
+      /** Shortest body accepted, in characters; shorter falls back to the feed summary. */
+      minLength: z.number().int().min(1).max(100_000).optional(),
+    }),
+  ])
+  .transform((v) => (typeof v === "boolean" ? { enabled: v } : v));
+
 export const OutletSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "must be a lower-case slug" }),
   name: z.string().min(1),
@@ -81,6 +102,9 @@ export const OutletSchema = z.strictObject({
   robotsPermission: permission.optional(),
   /** May be empty for an outlet whose feed is not known yet (`sources sync` lists such outlets). */
   feeds: z.array(FeedSourceSchema).default([]),
+
+  fulltext: FulltextSchema.optional(),
+  feeds: z.array(FeedSourceSchema).min(1),
 });
 
 export const SourcesFileSchema = z.strictObject({
@@ -90,6 +114,7 @@ export const SourcesFileSchema = z.strictObject({
 
 export type FeedSource = z.infer<typeof FeedSourceSchema>;
 export type Outlet = z.infer<typeof OutletSchema>;
+export type OutletFulltext = z.infer<typeof FulltextSchema>;
 export type SourcesFile = z.infer<typeof SourcesFileSchema>;
 
 export class SourcesError extends Error {

@@ -1,7 +1,14 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { charsetFromContentType, decodeFeedBytes, detectLegacyEncoding } from "../src/decode";
+
+import {
+  charsetFromContentType,
+  decodeFeedBytes,
+  decodeHtmlBytes,
+  detectLegacyEncoding,
+} from "../src/decode";
 import { FeedParseError } from "../src/errors";
+
 import {
   PT_SUMMARY,
   PT_TITLE,
@@ -147,5 +154,37 @@ describe("undeclared encodings beyond Cyrillic and Latin (chardet)", () => {
     expect(decodeFeedBytes(iconv.encode(feed("Vučić u Moskvi"), "windows-1250")).text).toContain(
       "Vučić u Moskvi",
     );
+  });
+});
+
+describe("decodeHtmlBytes", () => {
+  const page = (meta: string, text: string) =>
+    `<!DOCTYPE html><html><head>${meta}<title>t</title></head><body><p>${text}</p></body></html>`;
+  const ru = "Москва готовится к зиме: городские службы проверили отопление";
+  it("reads <meta charset> and <meta http-equiv>", () => {
+    const a = decodeHtmlBytes(iconv.encode(page('<meta charset="windows-1251">', ru), "windows-1251"));
+    expect([a.encoding, a.source]).toEqual(["windows-1251", "meta"]);
+    expect(a.text).toContain(ru);
+    const b = decodeHtmlBytes(
+      iconv.encode(
+        page('<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">', ru),
+        "koi8-r",
+      ),
+    );
+    expect([b.encoding, b.source]).toEqual(["koi8-r", "meta"]);
+    expect(b.text).toContain(ru);
+  });
+  it("prefers the Content-Type header, and valid UTF-8 over a wrong legacy label", () => {
+    const bytes = iconv.encode(page('<meta charset="utf-8">', ru), "windows-1251");
+    const r = decodeHtmlBytes(bytes, "text/html; charset=windows-1251");
+    expect([r.encoding, r.source]).toEqual(["windows-1251", "header"]);
+    expect(r.text).toContain(ru);
+    const utf8 = decodeHtmlBytes(Buffer.from(page('<meta charset="windows-1251">', ru)));
+    expect(utf8.encoding).toBe("utf-8");
+    expect(utf8.text).toContain(ru);
+  });
+  it("detects an undeclared legacy page", () => {
+    const r = decodeHtmlBytes(iconv.encode(page("", ru), "windows-1251"));
+    expect([r.encoding, r.source]).toEqual(["windows-1251", "detected"]);
   });
 });

@@ -87,3 +87,40 @@ describe("sources", () => {
     expect(() => parseSources(twice)).toThrow(/duplicate outlet id "primer"/);
   });
 });
+
+describe("sources: fulltext", () => {
+  const withFulltext = (block: string) => good.replace("    feeds:\n", `${block}\n    feeds:\n`);
+  it("is off unless an outlet asks for it", () => {
+    expect(parseSources(good)[0]!.fulltext).toBeUndefined();
+    expect(parseSources(withFulltext("    fulltext: false"))[0]!.fulltext).toEqual({ enabled: false });
+    expect(parseSources(withFulltext("    fulltext: true"))[0]!.fulltext).toEqual({ enabled: true });
+  });
+  it("takes selectors, exclude selectors and a minimum length (an object turns it on)", () => {
+    const o = parseSources(
+      withFulltext(
+        '    fulltext:\n      selectors: [".article-body", "#tekst"]\n      exclude: [".related"]\n      minLength: 400',
+      ),
+    )[0]!;
+    expect(o.fulltext).toEqual({
+      enabled: true,
+      selectors: [".article-body", "#tekst"],
+      exclude: [".related"],
+      minLength: 400,
+    });
+    expect(
+      parseSources(withFulltext("    fulltext:\n      enabled: false\n      minLength: 10"))[0]!.fulltext,
+    ).toEqual({
+      enabled: false,
+      minLength: 10,
+    });
+  });
+  it("names a bad option", () => {
+    expect(() => parseSources(withFulltext("    fulltext:\n      minLength: -3"))).toThrow(
+      /\(primer\)\.fulltext\.minLength/,
+    );
+    expect(() => parseSources(withFulltext("    fulltext:\n      selector: x"))).toThrow(
+      /\(primer\)\.fulltext/,
+    );
+    expect(() => parseSources(withFulltext("    fulltext: yes please"))).toThrow(/\(primer\)\.fulltext/);
+  });
+});

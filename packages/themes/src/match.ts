@@ -4,7 +4,8 @@
 import type { CompiledRule, Taxonomy, ThemeId, ViewId, ViewTables, WordEntry } from "./compile";
 import { cyrlView, detectScript, guessLatnLang, latnView, type Script, type TextView } from "./normalize";
 
-export type Field = "title" | "summary";
+/** Which text a match is in: the feed item's title or summary, or the article body fetched from its page. */
+export type Field = "title" | "summary" | "body";
 
 export interface Evidence {
   field: Field;
@@ -22,6 +23,12 @@ export interface ThemeTag {
 export interface TagInput {
   title: string;
   summary?: string | null;
+  /**
+   * The article's full text (one paragraph per line), when fetched. It is read like the summary: each of
+   * its sentences (and each line) is a window, read with the title for `title+sentence` rules, and the
+   * whole article is the `item` window.
+   */
+  body?: string | null;
   lang?: string | null;
 }
 
@@ -46,8 +53,9 @@ interface Token {
   entries: number[]; // word-pattern ids
 }
 
-// What may stand between two words of a phrase: spaces, hyphens, apostrophes, quotes, a comma.
-const JOINER = /^[\s\-–—'’"„“”«»,]{1,4}$/u;
+// What may stand between two words of a phrase: spaces, hyphens, apostrophes, quotes, a comma (not a line
+// break: in a body that is a paragraph end).
+const JOINER = /^(?![^\n]*\n)[\s\-–—'’"„“”«»,]{1,4}$/u;
 
 function isUpper(ch: string | undefined): boolean {
   return ch !== undefined && ch !== ch.toLowerCase();
@@ -153,10 +161,13 @@ function matchBack(
   return slot.optional ? matchBack(text, tokens, slots, si - 1, ti) : -1;
 }
 
-/** Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote. */
+/**
+ * Sentence starts in a field: after . ! ? followed by space and an upper-case letter or quote, and (in a
+ * body, where each line is a paragraph or heading) after every line break.
+ */
 function sentenceStarts(text: string): number[] {
   const starts = [0];
-  const re = /[.!?…]+["»”]?\s+(?=[\p{Lu}"«„“])/gu;
+  const re = /[.!?…]+["»”]?\s+(?=[\p{Lu}"«„“])|\n+/gu;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) starts.push(m.index + m[0].length);
   return starts;
 }
@@ -210,6 +221,7 @@ function clauseBounds(text: string): Bounds {
   return { starts, sentence, own };
 }
 
+/** Index of the window (sentence or clause) holding `pos` (binary search: a body has thousands). */
 function indexOf(starts: number[], pos: number): number {
   let lo = 0;
   let hi = starts.length - 1;
@@ -284,14 +296,24 @@ export function analyzeItem(tax: Taxonomy, item: TagInput): ItemAnalysis {
   const title = item.title ?? "";
   const summary = item.summary ?? "";
   const script = detectScript(summary ? `${title}\n${summary}` : title, item.lang);
-  // Ambiguous Cyrillic (no letter unique to Serbian or Russian) is matched in both views.
-  const views: ViewId[] = script === "ru-cyrl" ? ["cyrl"] : script === "cyrl" ? ["latn", "cyrl"] : ["latn"];
+  const views = viewsFor(script);
   const matches: GroupMatch[] = [];
   for (const v of views) {
     matchField(tax, v, "title", title, matches);
     if (summary) matchField(tax, v, "summary", summary, matches);
   }
+  const body = item.body ?? "";
+  if (body) {
+    // The body is read in its own script (a Latin headline may sit over a Cyrillic article).
+    for (const v of viewsFor(detectScript(body.slice(0, 4000), item.lang)))
+      matchField(tax, v, "body", body, matches);
+  }
   return { matches, script };
+}
+
+function viewsFor(script: Script): ViewId[] {
+  // Ambiguous Cyrillic (no letter unique to Serbian or Russian) is matched in both views.
+  return script === "ru-cyrl" ? ["cyrl"] : script === "cyrl" ? ["latn", "cyrl"] : ["latn"];
 }
 
 /** Language of the item for rule conditions such as `implicit: [sr]` (computed only when needed). */
@@ -398,11 +420,11 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
     else if (w === "sentence")
       ws = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).values()].map(groupBy);
     else if (w === "title+sentence") {
-      // The headline read together with each summary sentence, since a headline often names the donor
+      // The headline read together with each summary (and body) sentence, since a headline often names the donor
       // and the summary the act (or the reverse).
       const title = matches.filter((m) => m.field === "title");
       const sentences = [...windowsBy(matches, (m) => `${m.field}:${m.sentence}`).entries()]
-        .filter(([k]) => k.startsWith("summary:"))
+        .filter(([k]) => !k.startsWith("title:"))
         .map(([, v]) => v);
       ws = sentences.length === 0 ? [groupBy(title)] : sentences.map((ms) => groupBy([...title, ...ms]));
     } else {
@@ -413,7 +435,7 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
         // headline's event was, so its vetoes apply to it), and each summary clause alone; a title
         // without a summary: each title clause.
         const tcs = [...clauses.entries()].filter(([k]) => k.startsWith("title:")).map(([, v]) => v);
-        const scs = [...clauses.entries()].filter(([k]) => k.startsWith("summary:")).map(([, v]) => v);
+        const scs = [...clauses.entries()].filter(([k]) => !k.startsWith("title:")).map(([, v]) => v);
         if (scs.length === 0) ws = tcs.map(groupBy);
         else {
           ws = scs.map(groupBy);
@@ -460,14 +482,17 @@ export function tagItem(tax: Taxonomy, item: TagInput): ThemeTag[] {
 function toEvidence(ms: GroupMatch[], item: TagInput): Evidence[] {
   const seen = new Set<string>();
   const out: Evidence[] = [];
+  const order = { title: 0, summary: 1, body: 2 } as const;
   const sorted = [...ms].sort((a, b) =>
-    a.field === b.field ? a.start - b.start || a.end - b.end : a.field === "title" ? -1 : 1,
+    a.field === b.field ? a.start - b.start || a.end - b.end : order[a.field] - order[b.field],
   );
   for (const m of sorted) {
     const key = `${m.field}:${m.start}:${m.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const text = (m.field === "title" ? item.title : (item.summary ?? "")).slice(m.start, m.end);
+    const source =
+      m.field === "title" ? item.title : m.field === "summary" ? (item.summary ?? "") : (item.body ?? "");
+    const text = source.slice(m.start, m.end);
     out.push({ field: m.field, start: m.start, end: m.end, text });
   }
   return out;

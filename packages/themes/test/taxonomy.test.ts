@@ -127,3 +127,42 @@ describe("taxonomy", () => {
     expect(formatTagsForCli([])).toBe("(no themes)");
   });
 });
+
+describe("the body field", () => {
+  const tax = defaultTaxonomy();
+  it("tags the body with evidence marked field body, offsets into the body", () => {
+    const title = "Nova pošiljka stigla u Beograd";
+    const body =
+      "Avion je sleteo u utorak.\nKina je donirala Srbiji 120 respiratora i milion maski.\nVučić je dočekao pošiljku.";
+    expect(tagItem(tax, { title, lang: "sr" }).map((t) => t.id)).toEqual([]);
+    const tags = tagItem(tax, { title, body, lang: "sr" });
+    const ids = tags.map((t) => t.id);
+    expect(ids).toContain("chinese_aid");
+    expect(ids).toContain("vucic");
+    for (const t of tags)
+      for (const e of t.evidence) {
+        expect(e.field).toBe("body");
+        expect(body.slice(e.start, e.end)).toBe(e.text);
+      }
+  });
+  it("reads the title with each body sentence (title+sentence rules), in the body's own script", () => {
+    const title = "Русија шаље помоћ";
+    const body =
+      "Avion sa lekarima sleteo je u Niš.\nМинистарство одбране Русије упутило је у Србију 87 војних лекара.";
+    const tags = tagItem(tax, { title: "Kiša u Beogradu", body, lang: "sr" });
+    expect(tags.map((t) => t.id)).toContain("russian_aid");
+    expect(tagItem(tax, { title, lang: "sr" }).map((t) => t.id)).toEqual(
+      tagItem(tax, { title, body: "", lang: "sr" }).map((t) => t.id),
+    );
+  });
+  it("does not join a phrase across a paragraph break", () => {
+    const tags = tagItem(tax, {
+      title: "Vesti",
+      body: "Sastanak je održan u Pekingu, a tema je bila Kina\npomoć stiže kasnije.",
+      lang: "sr",
+    });
+    expect(tags.find((t) => t.id === "chinese_aid")?.evidence.map((e) => e.text) ?? []).not.toContain(
+      "Kina\npomoć",
+    );
+  });
+});

@@ -1,4 +1,20 @@
+export {
+  type ArticlePage,
+  languageDiffers,
+  languageSample,
+  type PageReading,
+  readArticlePage,
+  tagWholeArticle,
+} from "./article-page";
 export { type Classification, type ClassifyInput, classifyItem } from "./classify";
+export {
+  type ArticleBodyDeps,
+  type ArticleBodyFailure,
+  type ArticleBodyInput,
+  type ArticleBodyResult,
+  processArticleBody,
+  processArticleBodyFailure,
+} from "./processors/article-body";
 export { type FetchFeedResult, prepareArticles, processFetchFeed } from "./processors/fetch-feed";
 export { processRetag, type RetagResult } from "./processors/retag";
 export { type CycleSummary, formatCycle, reportPollCycles } from "./progress";

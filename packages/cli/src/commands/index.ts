@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerArticleCommands } from "./article";
 import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
 import { registerDemoCommands } from "./demo";
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerRunCommands(program);
   registerSourcesCommands(program);
   registerFeedCommands(program);
+  registerArticleCommands(program);
   registerClassifyCommands(program);
   registerRetagCommands(program);
   registerDigestCommands(program);

@@ -12,7 +12,9 @@ import {
   type Outlet,
   parseOpml,
   parseSources,
+  SourcesError,
 } from "@vesti/feeds";
+import { invalidSelectors } from "@vesti/fulltext";
 import type { Command } from "commander";
 import type { Kysely } from "kysely";
 import { resolveUserPath } from "./paths";
@@ -23,6 +25,13 @@ export const DEFAULT_SOURCES_FILE = fileURLToPath(new URL("../../../../infra/sou
 const SCRIPT: Record<Outlet["script"], string> = { cyrillic: "Cyrl", latin: "Latn", mixed: "mixed" };
 
 export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
+  for (const o of outlets) {
+    const bad = invalidSelectors([...(o.fulltext?.selectors ?? []), ...(o.fulltext?.exclude ?? [])]);
+    if (bad.length > 0)
+      throw new SourcesError(
+        `sources: outlet ${o.id}: invalid CSS selector ${JSON.stringify(bad[0])} in fulltext`,
+      );
+  }
   return outlets.map((o) => ({
     id: o.id,
     name: o.name,
@@ -35,6 +44,14 @@ export function toSourceOutlets(outlets: readonly Outlet[]): SourceOutlet[] {
     alignment: o.alignment,
     alignmentSource: o.alignmentSource ?? null,
     collections: o.collections,
+    fulltext: o.fulltext
+      ? {
+          enabled: o.fulltext.enabled,
+          selectors: "selectors" in o.fulltext ? (o.fulltext.selectors ?? null) : null,
+          exclude: "exclude" in o.fulltext ? (o.fulltext.exclude ?? null) : null,
+          minLength: "minLength" in o.fulltext ? (o.fulltext.minLength ?? null) : null,
+        }
+      : null,
     feeds: o.feeds.map((f) => ({
       url: f.url,
       kind: f.kind,

@@ -12,6 +12,10 @@ export interface CountedArticle {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+/** Headline mentions, or body-only mentions (0007_fulltext). */
+export type ThemeCountTable = "theme_daily_counts" | "theme_body_daily_counts";
+/** All articles, or the articles with an extracted body. */
+export type ArticleCountTable = "article_daily_counts" | "article_body_daily_counts";
 
 /**
  * Adds newly inserted articles to the daily counts, inside the transaction that inserted them, so the
@@ -39,6 +43,7 @@ export async function applyThemeChanges(
   db: Db,
   before: readonly CountedArticle[],
   after: readonly CountedArticle[],
+  table: ThemeCountTable = "theme_daily_counts",
 ): Promise<void> {
   const delta = new Map<string, number>();
   const add = (list: readonly CountedArticle[], sign: number) => {
@@ -51,30 +56,61 @@ export async function applyThemeChanges(
   add(before, -1);
   add(after, 1);
   // Decrements go first and zero rows are deleted, so the table ends exactly as a fresh ingest leaves it.
-  await applyThemeCounts(db, new Map([...delta].filter(([, n]) => n < 0).map(([k, n]) => [k, -n])), -1);
-  await applyThemeCounts(db, new Map([...delta].filter(([, n]) => n > 0)), 1);
+  await applyThemeCounts(
+    db,
+    new Map([...delta].filter(([, n]) => n < 0).map(([k, n]) => [k, -n])),
+    -1,
+    table,
+  );
+  await applyThemeCounts(db, new Map([...delta].filter(([, n]) => n > 0)), 1, table);
 }
 
-async function addArticleTotals(db: Db, totals: Map<string, number>): Promise<void> {
+/**
+ * Adds articles that got an extracted body to article_body_daily_counts (the coverage of the any-mention
+ * views), in the transaction that stored the bodies.
+ */
+export async function addBodyTotals(
+  db: Db,
+  articles: readonly Pick<CountedArticle, "day" | "lang" | "country" | "outlet_id">[],
+): Promise<void> {
+  if (articles.length === 0) return;
+  const totals = new Map<string, number>();
+  for (const a of articles) {
+    const k = JSON.stringify([a.day, a.lang, a.country, a.outlet_id]);
+    totals.set(k, (totals.get(k) ?? 0) + 1);
+  }
+  await addArticleTotals(db, totals, "article_body_daily_counts");
+}
+
+async function addArticleTotals(
+  db: Db,
+  totals: Map<string, number>,
+  table: ArticleCountTable = "article_daily_counts",
+): Promise<void> {
   const keys = [...totals.keys()].sort();
   const cols = unzip(keys, 4);
   const n = keys.map((k) => totals.get(k)!);
   await sql`
-    INSERT INTO article_daily_counts AS c (day, lang, country, outlet_id, articles)
+    INSERT INTO ${sql.table(table)} AS c (day, lang, country, outlet_id, articles)
     SELECT * FROM unnest(${cols[0]}::date[], ${cols[1]}::text[], ${cols[2]}::text[], ${cols[3]}::text[],
                          ${n}::bigint[])
     ON CONFLICT (day, lang, country, outlet_id) DO UPDATE SET articles = c.articles + excluded.articles
   `.execute(db);
 }
 
-async function applyThemeCounts(db: Db, counts: Map<string, number>, sign: 1 | -1): Promise<void> {
+async function applyThemeCounts(
+  db: Db,
+  counts: Map<string, number>,
+  sign: 1 | -1,
+  table: ThemeCountTable = "theme_daily_counts",
+): Promise<void> {
   if (counts.size === 0) return;
   const keys = [...counts.keys()].sort();
   const cols = unzip(keys, 6);
   const n = keys.map((k) => counts.get(k)!);
   if (sign === 1) {
     await sql`
-      INSERT INTO theme_daily_counts AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
+      INSERT INTO ${sql.table(table)} AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
       SELECT * FROM unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
                            ${cols[4]}::text[], ${cols[5]}::text[], ${n}::bigint[])
       ON CONFLICT (theme, day, lang, country, outlet_id, taxonomy_version)
@@ -89,10 +125,10 @@ async function applyThemeCounts(db: Db, counts: Map<string, number>, sign: 1 | -
            ${cols[5]}::text[], ${n}::bigint[]) AS k(theme, day, lang, country, outlet_id, v, n)`;
   const match = sql`t.theme = k.theme AND t.day = k.day AND t.lang = k.lang AND t.country = k.country
     AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v`;
-  await sql`UPDATE theme_daily_counts t SET mentions = t.mentions - k.n FROM ${keyed} WHERE ${match}`.execute(
+  await sql`UPDATE ${sql.table(table)} t SET mentions = t.mentions - k.n FROM ${keyed} WHERE ${match}`.execute(
     db,
   );
-  await sql`DELETE FROM theme_daily_counts t USING ${keyed} WHERE t.mentions = 0 AND ${match}`.execute(db);
+  await sql`DELETE FROM ${sql.table(table)} t USING ${keyed} WHERE t.mentions = 0 AND ${match}`.execute(db);
 }
 
 function unzip(keys: string[], width: number): string[][] {

@@ -14,6 +14,14 @@ export interface SourceFeed {
   robotsPermission?: string | null;
 }
 
+/** Per-outlet full-text options (infra/sources.yaml `fulltext`); absent or disabled: headlines only. */
+export interface SourceFulltext {
+  enabled: boolean;
+  selectors?: string[] | null;
+  exclude?: string[] | null;
+  minLength?: number | null;
+}
+
 export interface SourceOutlet {
   id: string;
   name: string;
@@ -26,8 +34,12 @@ export interface SourceOutlet {
   alignment?: string;
   alignmentSource?: string | null;
   collections?: readonly string[];
+  fulltext?: SourceFulltext | null;
   feeds: SourceFeed[];
 }
+
+const sameList = (a: readonly string[] | null, b: readonly string[] | null) =>
+  (a ?? []).join("\u0000") === (b ?? []).join("\u0000") && (a === null) === (b === null);
 
 export interface SyncReport {
   /** withoutFeeds: outlets in the file that list no feed yet. */
@@ -84,6 +96,10 @@ export async function syncSources(
         alignment_source: o.alignmentSource ?? null,
         collections: [...(o.collections ?? [])].sort(),
         active: true,
+        fulltext: o.fulltext?.enabled ?? false,
+        fulltext_selectors: o.fulltext?.selectors?.length ? [...o.fulltext.selectors] : null,
+        fulltext_exclude: o.fulltext?.exclude?.length ? [...o.fulltext.exclude] : null,
+        fulltext_min_length: o.fulltext?.minLength ?? null,
       };
       const old = existingOutlets.get(o.id);
       if (!old) {
@@ -100,6 +116,10 @@ export async function syncSources(
         old.alignment !== row.alignment ||
         old.alignment_source !== row.alignment_source ||
         [...old.collections].sort().join(",") !== row.collections.join(",") ||
+        old.fulltext !== row.fulltext ||
+        !sameList(old.fulltext_selectors, row.fulltext_selectors) ||
+        !sameList(old.fulltext_exclude, row.fulltext_exclude) ||
+        old.fulltext_min_length !== row.fulltext_min_length ||
         !old.active
       ) {
         await trx

@@ -52,7 +52,15 @@ export async function activateTaxonomyVersion(
       .where("taxonomy_version", "<>", version)
       .limit(1)
       .executeTakeFirst();
-    return { changed, staleArticles: stale !== undefined };
+    const staleBody = stale
+      ? undefined
+      : await trx
+          .selectFrom("article_bodies")
+          .select("article_id")
+          .where("taxonomy_version", "<>", version)
+          .limit(1)
+          .executeTakeFirst();
+    return { changed, staleArticles: stale !== undefined || staleBody !== undefined };
   });
 }
 
@@ -61,8 +69,11 @@ export interface RetagArticle {
   title: string;
   summary: string;
   lang: string;
+  /** The article's extracted body: null for the headline's tags, set for the whole article's. */
+  body: string | null;
 }
 
+/** Tags an article: its headline when `body` is null, the whole article (headline and body) otherwise. */
 export type Tagger = (article: RetagArticle) => { id: string; evidence: unknown[] }[];
 
 export interface RetagProgress {
@@ -134,9 +145,11 @@ export async function markRetagInterrupted(db: Kysely<Database>, runId: number):
 
 /**
  * Re-applies the tagger to the next batch of articles (keyset pagination on id) that carry another
- * taxonomy version. Themes, the articles' version, the count changes and the run's progress are written in
- * one transaction, so a crash at any point resumes without counting anything twice; the counts end exactly
- * as a fresh ingest with the new taxonomy would leave them.
+ * taxonomy version, or whose body does. Headline themes, body themes (whole article read together; the
+ * body-only flags follow the new headline themes), the versions, the count changes and the run's progress
+ * are written in one transaction holding the articles' row locks (a body stored meanwhile waits), so a
+ * crash at any point resumes without counting anything twice; the counts end exactly as a fresh ingest
+ * with the new taxonomy would leave them.
  */
 export async function retagBatch(
   db: Kysely<Database>,
@@ -172,9 +185,21 @@ export async function retagBatch(
         "o.country",
       ])
       .where("a.id", ">", run.last_article_id)
-      .where("a.taxonomy_version", "<>", version)
+      .where((eb) =>
+        eb.or([
+          eb("a.taxonomy_version", "<>", version),
+          eb.exists(
+            eb
+              .selectFrom("article_bodies as b")
+              .select("b.article_id")
+              .whereRef("b.article_id", "=", "a.id")
+              .where("b.taxonomy_version", "<>", version),
+          ),
+        ]),
+      )
       .orderBy("a.id")
       .limit(batchSize)
+      .forUpdate("a")
       .execute();
 
     if (articles.length === 0) {
@@ -206,12 +231,39 @@ export async function retagBatch(
       oldByArticle.set(t.article_id, list);
     }
 
+    const bodies = new Map(
+      (
+        await trx
+          .selectFrom("article_bodies")
+          .select(["article_id", "status", "text", "taxonomy_version"])
+          .where("article_id", "in", ids)
+          .execute()
+      ).map((b) => [b.article_id, b]),
+    );
+    const oldBodyOnly = new Map<number, string[]>();
+    for (const t of await trx
+      .selectFrom("article_body_themes")
+      .select(["article_id", "theme"])
+      .where("article_id", "in", ids)
+      .where("body_only", "=", true)
+      .execute())
+      oldBodyOnly.set(t.article_id, [...(oldBodyOnly.get(t.article_id) ?? []), t.theme]);
+
     const before: CountedArticle[] = [];
     const after: CountedArticle[] = [];
+    const bodyBefore: CountedArticle[] = [];
+    const bodyAfter: CountedArticle[] = [];
     const newRows: { article_id: number; theme: string; taxonomy_version: string; evidence: string }[] = [];
+    const bodyRows: {
+      article_id: number;
+      theme: string;
+      taxonomy_version: string;
+      evidence: string;
+      body_only: boolean;
+    }[] = [];
     let changed = 0;
     for (const a of articles) {
-      const tags = tag(a);
+      const tags = tag({ id: a.id, title: a.title, summary: a.summary, lang: a.lang, body: null });
       const old = (oldByArticle.get(a.id) ?? []).sort();
       const now = [...new Set(tags.map((t) => t.id))].sort();
       if (old.join() !== now.join()) changed++;
@@ -225,6 +277,43 @@ export async function retagBatch(
           taxonomy_version: version,
           evidence: JSON.stringify(t.evidence),
         });
+      const body = bodies.get(a.id);
+      if (!body) continue;
+      const was = oldBodyOnly.get(a.id) ?? [];
+      if (body.taxonomy_version && was.length > 0)
+        bodyBefore.push({ ...dims, taxonomy_version: body.taxonomy_version, themes: was });
+      if (body.status !== "ok") continue;
+      const headline = new Set(now);
+      const seen = new Set<string>();
+      const whole = tag({
+        id: a.id,
+        title: a.title,
+        summary: a.summary,
+        lang: a.lang,
+        body: body.text,
+      }).filter((t) => !seen.has(t.id) && seen.add(t.id) !== undefined);
+      const bodyOnly = whole.filter((t) => !headline.has(t.id)).map((t) => t.id);
+      if (bodyOnly.length > 0) bodyAfter.push({ ...dims, taxonomy_version: version, themes: bodyOnly });
+      for (const t of whole)
+        bodyRows.push({
+          article_id: a.id,
+          theme: t.id,
+          taxonomy_version: version,
+          evidence: JSON.stringify(t.evidence),
+          body_only: !headline.has(t.id),
+        });
+    }
+
+    if (bodies.size > 0) {
+      const bodyIds = [...bodies.keys()];
+      await trx.deleteFrom("article_body_themes").where("article_id", "in", bodyIds).execute();
+      if (bodyRows.length > 0) await trx.insertInto("article_body_themes").values(bodyRows).execute();
+      await trx
+        .updateTable("article_bodies")
+        .set({ taxonomy_version: version })
+        .where("article_id", "in", bodyIds)
+        .execute();
+      await applyThemeChanges(trx, bodyBefore, bodyAfter, "theme_body_daily_counts");
     }
 
     await trx.deleteFrom("article_themes").where("article_id", "in", ids).execute();

@@ -33,8 +33,9 @@ export async function processRetag(
     throw new Error(
       `retag to ${payload.toVersion} requested, but this worker has taxonomy ${deps.taxonomy.version}`,
     );
-  const tag = (a: { title: string; summary: string; lang: string }) =>
-    tagItem(deps.taxonomy, { title: a.title, summary: a.summary, lang: a.lang });
+  // The headline alone (body null) or the whole article, exactly as ingest and the page processor tag them.
+  const tag = (a: { title: string; summary: string; lang: string; body: string | null }) =>
+    tagItem(deps.taxonomy, { title: a.title, summary: a.summary, body: a.body, lang: a.lang });
   let progress = await startRetagRun(deps.db, payload.toVersion);
   while (!progress.done) {
     if (deps.signal?.aborted) {
