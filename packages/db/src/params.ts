@@ -96,9 +96,11 @@ export const trendQuerySchema = z
     lang: langParam.optional(),
     country: countryParam.optional(),
     outlet: outletParam.optional(),
+    collection: collectionParam.optional(),
     share: z.boolean().optional(),
   })
-  .refine((q) => !q.since || !q.until || q.since <= q.until, { message: "since is after until" });
+  .refine((q) => !q.since || !q.until || q.since <= q.until, { message: "since is after until" })
+  .refine((q) => !(q.outlet && q.collection), { message: "outlet and collection cannot be combined" });
 
 /** Turns a zod error into one line naming the parameters, for a CLI message or a 400 page. */
 export function describeParamError(error: z.ZodError): string {

@@ -100,11 +100,10 @@ export const OutletSchema = z.strictObject({
   collections: z.array(slug).default([]),
   /** Permission to fetch this outlet's feeds although robots.txt disallows them (a feed's own wins). */
   robotsPermission: permission.optional(),
+  /** Full text: off by default (see FulltextSchema). */
+  fulltext: FulltextSchema.optional(),
   /** May be empty for an outlet whose feed is not known yet (`sources sync` lists such outlets). */
   feeds: z.array(FeedSourceSchema).default([]),
-
-  fulltext: FulltextSchema.optional(),
-  feeds: z.array(FeedSourceSchema).min(1),
 });
 
 export const SourcesFileSchema = z.strictObject({

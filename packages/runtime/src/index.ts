@@ -15,4 +15,11 @@ export { createLogger, type Logger } from "./logger";
 export { createMetrics, type Metrics } from "./metrics";
 export { isUserFacing, runService } from "./service";
 export { createShutdown, type Shutdown } from "./shutdown";
-export { StartupError, waitForPostgres, waitForRedis, where } from "./startup";
+export {
+  isConnectionError,
+  retryWhileUnreachable,
+  StartupError,
+  waitForPostgres,
+  waitForRedis,
+  where,
+} from "./startup";

@@ -107,3 +107,55 @@ export async function waitForRedis(url: string, seconds: number, logger: Logger)
     `cannot reach Redis at ${at} (REDIS_URL) after ${seconds} s: ${failure}. Start it, fix REDIS_URL, ${EMBEDDED_HINT}`,
   );
 }
+
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up)
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+
+/** An error that says the database (or Redis) could not be reached, not that a query was wrong. */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && CONNECTION_CODES.has(e.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(
+    e.message ?? "",
+  );
+}
+
+/**
+ * Runs a start-up step, retrying it while the database is unreachable (a restart that lands inside an
+ * outage must wait for it, not die) for at most `seconds`; any other error is thrown at once.
+ */
+export async function retryWhileUnreachable<T>(
+  what: string,
+  seconds: number,
+  logger: Logger,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  let delay = 500;
+  for (let n = 1; ; n++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
+      logger.warn(
+        { attempt: n, retryInMs: delay, err: error instanceof Error ? error.message : String(error) },
+        `${what}: the database is not reachable; retrying`,
+      );
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 10_000);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { activateTaxonomyVersion } from "@vesti/db";
 import { preloadLexicons } from "@vesti/langid";
 import { parsePayload, QueueName, RETAG_JOB_ID, retryLater } from "@vesti/queue";
-import { type ServiceContext, timedHandler } from "@vesti/runtime";
+import { retryWhileUnreachable, type ServiceContext, timedHandler } from "@vesti/runtime";
 import { defaultTaxonomy, type Taxonomy } from "@vesti/themes";
 import { processFetchFeed } from "./processors/fetch-feed";
 import { processRetag } from "./processors/retag";
@@ -75,7 +75,12 @@ export async function startIngestWorkers(ctx: ServiceContext, options: IngestOpt
   );
 
   // This process's taxonomy becomes the current one; articles tagged by another are retagged once.
-  const activation = await activateTaxonomyVersion(ctx.db, taxonomy.version);
+  const activation = await retryWhileUnreachable(
+    "taxonomy activation",
+    config.STARTUP_RETRY_SECONDS,
+    logger,
+    () => activateTaxonomyVersion(ctx.db, taxonomy.version),
+  );
   if (activation.staleArticles) {
     await ctx.jobs
       .queue(QueueName.Retag)
