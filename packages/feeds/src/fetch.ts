@@ -47,8 +47,8 @@ export interface FetchFeedOptions extends AddressPolicy {
 
 export const FEED_ACCEPT =
   "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8";
-/** Headers a feed's own `headers` can never replace. */
-const FETCHER_HEADERS = new Set([
+/** Headers the fetcher owns (framing, conditional GET, compression): a feed's own `headers` never replace them. */
+export const FETCHER_HEADERS: ReadonlySet<string> = new Set([
   "host",
   "connection",
   "content-length",

@@ -2,29 +2,16 @@ import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { isValidTimeZone } from "./dates";
+import { FETCHER_HEADERS } from "./fetch";
 
 const httpUrl = z
   .string()
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: "must be an http(s) URL" });
 
-/** Headers the fetcher owns (framing, conditional GET, compression): a feed's `headers` may not set them. */
-const RESERVED_HEADERS = new Set([
-  "host",
-  "connection",
-  "content-length",
-  "transfer-encoding",
-  "te",
-  "upgrade",
-  "keep-alive",
-  "proxy-connection",
-  "accept-encoding",
-  "if-none-match",
-  "if-modified-since",
-]);
 const headerName = z
   .string()
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: "must be an HTTP header name" })
-  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()), { message: "is set by the fetcher itself" });
+  .refine((n) => !FETCHER_HEADERS.has(n.toLowerCase()), { message: "is set by the fetcher itself" });
 const headerValue = z
   .string()
   .min(1)

@@ -1,4 +1,4 @@
-import { type AliasedRawBuilder, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema";
 
 /** Row types of the analytics views (migration 0002_analytics; documented in docs/sql.md). */
@@ -83,7 +83,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The series of one theme, summed over every dimension not filtered on: one row per day (or ISO week) on
  * which the selected outlets published anything, with zeros where the theme was not mentioned. Reads the
- * analytics views, so the semantics (current taxonomy only, UTC days, shares) are those of docs/sql.md.
+ * analytics views (their by-collection twins with a collection filter), so the semantics (current taxonomy
+ * only, UTC days, shares) are those of docs/sql.md.
  */
 export async function queryTrends(db: Kysely<Database>, q: TrendQuery): Promise<TrendRow[]> {
   for (const [name, value] of [
@@ -92,95 +93,33 @@ export async function queryTrends(db: Kysely<Database>, q: TrendQuery): Promise<
   ] as const)
     if (value !== undefined && (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))))
       throw new Error(`${name} must be a date as YYYY-MM-DD, not "${value}"`);
-  const share = sql<number | null>`sum(mentions)::float8 / nullif(sum(articles), 0)::float8`.as("share");
-  if (q.collection !== undefined) {
-    if (q.outlet !== undefined) throw new Error("filter on an outlet or on a collection, not both");
-    return queryCollectionTrends(
-      db as unknown as Kysely<AnalyticsViews>,
-      { ...q, collection: q.collection },
-      share,
+  if (q.by !== "day" && q.by !== "week") throw new Error(`by must be "day" or "week", not "${String(q.by)}"`);
+  if (q.collection !== undefined && q.outlet !== undefined)
+    throw new Error("filter on an outlet or on a collection, not both");
+  const daily = q.by === "day";
+  const view = sql.table(
+    `analytics.theme_${daily ? "daily" : "weekly"}${q.collection !== undefined ? "_by_collection" : ""}`,
+  );
+  const period = sql.ref(daily ? "day" : "week_start");
+  const where = [sql`theme = ${q.theme}`];
+  if (q.collection !== undefined) where.push(sql`collection = ${q.collection}`);
+  // By week, compared as week_start so that the expression indexes of migration 0002 serve the range.
+  if (q.since)
+    where.push(
+      daily ? sql`day >= ${q.since}` : sql`week_start >= date_trunc('week', ${q.since}::date)::date`,
     );
-  }
-  // The per-outlet views; queryCollectionTrends below reads their by-collection twins the same way.
-  const adb = db as unknown as Kysely<AnalyticsViews>;
-
-  if (q.by === "day") {
-    let query = adb
-      .selectFrom("analytics.theme_daily")
-      .select((eb) => [
-        "day as period",
-        eb.fn.sum<number>("mentions").as("mentions"),
-        eb.fn.sum<number>("articles").as("articles"),
-        share,
-      ])
-      .where("theme", "=", q.theme);
-    if (q.since) query = query.where("day", ">=", q.since);
-    if (q.until) query = query.where("day", "<=", q.until);
-    if (q.lang) query = query.where("lang", "=", q.lang);
-    if (q.country) query = query.where("country", "=", q.country);
-    if (q.outlet) query = query.where("outlet", "=", q.outlet);
-    return query.groupBy("day").orderBy("day").execute();
-  }
-  if (q.by !== "week") throw new Error(`by must be "day" or "week", not "${String(q.by)}"`);
-
-  let query = adb
-    .selectFrom("analytics.theme_weekly")
-    .select((eb) => [
-      "week_start as period",
-      "iso_week",
-      eb.fn.sum<number>("mentions").as("mentions"),
-      eb.fn.sum<number>("articles").as("articles"),
-      share,
-    ])
-    .where("theme", "=", q.theme);
-  // Compared as week_start so that the expression indexes of migration 0002 serve the range.
-  if (q.since)
-    query = query.where("week_start", ">=", sql<string>`date_trunc('week', ${q.since}::date)::date`);
-  if (q.until) query = query.where("week_start", "<=", sql<string>`${q.until}::date`);
-  if (q.lang) query = query.where("lang", "=", q.lang);
-  if (q.country) query = query.where("country", "=", q.country);
-  if (q.outlet) query = query.where("outlet", "=", q.outlet);
-  return query.groupBy(["week_start", "iso_week"]).orderBy("week_start").execute();
-}
-
-async function queryCollectionTrends(
-  adb: Kysely<AnalyticsViews>,
-  q: TrendQuery & { collection: string },
-  share: AliasedRawBuilder<number | null, "share">,
-): Promise<TrendRow[]> {
-  if (q.by === "day") {
-    let query = adb
-      .selectFrom("analytics.theme_daily_by_collection")
-      .select((eb) => [
-        "day as period",
-        eb.fn.sum<number>("mentions").as("mentions"),
-        eb.fn.sum<number>("articles").as("articles"),
-        share,
-      ])
-      .where("theme", "=", q.theme)
-      .where("collection", "=", q.collection);
-    if (q.since) query = query.where("day", ">=", q.since);
-    if (q.until) query = query.where("day", "<=", q.until);
-    if (q.lang) query = query.where("lang", "=", q.lang);
-    if (q.country) query = query.where("country", "=", q.country);
-    return query.groupBy("day").orderBy("day").execute() as Promise<TrendRow[]>;
-  }
-  if (q.by !== "week") throw new Error(`by must be "day" or "week", not "${String(q.by)}"`);
-  let query = adb
-    .selectFrom("analytics.theme_weekly_by_collection")
-    .select((eb) => [
-      "week_start as period",
-      "iso_week",
-      eb.fn.sum<number>("mentions").as("mentions"),
-      eb.fn.sum<number>("articles").as("articles"),
-      share,
-    ])
-    .where("theme", "=", q.theme)
-    .where("collection", "=", q.collection);
-  if (q.since)
-    query = query.where("week_start", ">=", sql<string>`date_trunc('week', ${q.since}::date)::date`);
-  if (q.until) query = query.where("week_start", "<=", sql<string>`${q.until}::date`);
-  if (q.lang) query = query.where("lang", "=", q.lang);
-  if (q.country) query = query.where("country", "=", q.country);
-  return query.groupBy(["week_start", "iso_week"]).orderBy("week_start").execute() as Promise<TrendRow[]>;
+  if (q.until) where.push(daily ? sql`day <= ${q.until}` : sql`week_start <= ${q.until}::date`);
+  if (q.lang) where.push(sql`lang = ${q.lang}`);
+  if (q.country) where.push(sql`country = ${q.country}`);
+  if (q.outlet) where.push(sql`outlet = ${q.outlet}`);
+  const groups = daily ? period : sql`${period}, iso_week`;
+  const rows = await sql<TrendRow>`
+    SELECT ${period} AS period${daily ? sql`` : sql`, iso_week`},
+           sum(mentions) AS mentions, sum(articles) AS articles,
+           sum(mentions)::float8 / nullif(sum(articles), 0)::float8 AS share
+    FROM ${view}
+    WHERE ${sql.join(where, sql` AND `)}
+    GROUP BY ${groups}
+    ORDER BY ${period}`.execute(db);
+  return rows.rows;
 }
