@@ -1,0 +1,15 @@
+export {
+  type Baseline,
+  DEFAULT_PARAMS,
+  type Detection,
+  type DetectorParams,
+  type Direction,
+  detect,
+  type Episode,
+  type Method,
+  type PeriodCounts,
+  type PeriodResult,
+  type StratumCounts,
+  validateParams,
+} from "./detect";
+export * from "./period";
