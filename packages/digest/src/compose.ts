@@ -1,4 +1,5 @@
 import type { DigestAid, DigestData, DigestThemeCount } from "@vesti/db";
+import { escapeHtml, safeHref } from "@vesti/mail/html";
 import { isoWeekLabel } from "./week";
 
 // The weekly digest as an e-mail: a pure function of the week's numbers and the subscriber. Plain text
@@ -56,15 +57,6 @@ function weekRange(weekStart: string): string {
       ...(year ? { year: "numeric" } : {}),
     });
   return `${fmt(start, false)} – ${fmt(end, true)}`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Only http(s) links are linked; anything else (javascript:, data:) is shown as text. */
-function safeHref(url: string): string | null {
-  return /^https?:\/\//i.test(url) ? url : null;
 }
 
 function pad(s: string, n: number): string {

@@ -1,6 +1,7 @@
-export { composeDigest, type DigestEmail, type DigestRecipient, escapeHtml } from "./compose";
+export { createMailTransport } from "@vesti/mail";
+export { escapeHtml } from "@vesti/mail/html";
+export { composeDigest, type DigestEmail, type DigestRecipient } from "./compose";
 export {
-  createMailTransport,
   DigestDeliveryError,
   type DigestDeps,
   type DigestRun,
