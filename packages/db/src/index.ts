@@ -2,6 +2,28 @@ export { createDb, createPool, type DbOptions, dropDatabase, ensureDatabase } fr
 export { DEMO_OUTLETS, type DemoSeedOptions, type DemoSeedResult, mulberry32, seedDemo } from "./demo";
 export { createMigrator, migrateToLatest, migrationNames } from "./migrate";
 export {
+  type AlertQuery,
+  type AlertQueryFilters,
+  type AlertQueryInput,
+  type AlertRow,
+  type AlertSeriesRow,
+  alertArticles,
+  findAlertQuery,
+  listAlertQueries,
+  listAlerts,
+  loadAlertSeries,
+  markAlertDelivered,
+  type NewAlert,
+  type PendingAlertDelivery,
+  pendingAlertDeliveries,
+  recordEpisode,
+  removeAlertQuery,
+  retagInProgress,
+  saveAlertQuery,
+  setAlertQueryActive,
+  themeLabels,
+} from "./repositories/alerts";
+export {
   type PreparedArticle,
   type StoreResult,
   type StoreTarget,
@@ -12,6 +34,7 @@ export { addToCounts, applyThemeChanges, type CountedArticle } from "./repositor
 export {
   addSubscriber,
   type DigestAid,
+  type DigestAlert,
   type DigestArticle,
   type DigestData,
   type DigestPair,

@@ -3,6 +3,7 @@ import * as m0001 from "./migrations/0001_initial";
 import * as m0002 from "./migrations/0002_analytics";
 import * as m0003 from "./migrations/0003_feed_moved";
 import * as m0004 from "./migrations/0004_outlet_metadata";
+import * as m0006 from "./migrations/0006_alerts";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
 // a pruned Docker image. Kysely's Migrator takes a Postgres advisory lock, so two processes that start
@@ -12,6 +13,8 @@ const migrations: Record<string, Migration> = {
   "0002_analytics": m0002,
   "0003_feed_moved": m0003,
   "0004_outlet_metadata": m0004,
+  // 0005 is reserved for the sources work; names only need to sort in the order they were written.
+  "0006_alerts": m0006,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

@@ -90,6 +90,12 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
       "Days are UTC days; a share is the fraction of articles that mention the theme.",
     "",
   );
+  // Alerts on any theme the subscriber follows (all of them for a subscriber who follows everything).
+  const alerts = data.alerts.filter((a) => follow === null || a.themes.some((t) => follow.has(t)));
+  lines.push("THIS WEEK'S ALERTS");
+  if (alerts.length > 0) for (const a of alerts) lines.push(`  - ${a.message}`);
+  else lines.push(`  No alerts${follow ? " on your themes" : ""} this week.`);
+  lines.push("");
   lines.push("AID ATTENTION IN SERBIAN OUTLETS");
   if (data.aid) {
     for (const a of AID) {
@@ -155,6 +161,9 @@ export function composeDigest(data: DigestData, to: DigestRecipient): DigestEmai
     `<p>${data.articles.toLocaleString("en")} articles stored this week (previous week ${data.prevArticles.toLocaleString("en")}). ` +
       "Days are UTC days; a share is the fraction of articles that mention the theme.</p>",
   );
+  parts.push('<h2 style="font-size:15px">This week\'s alerts</h2>');
+  if (alerts.length > 0) parts.push(`<ul>${alerts.map((a) => `<li>${h(a.message)}</li>`).join("")}</ul>`);
+  else parts.push(`<p>No alerts${follow ? " on your themes" : ""} this week.</p>`);
   parts.push('<h2 style="font-size:15px">Aid attention in Serbian outlets</h2>');
   if (data.aid) {
     const rows = AID.map((a) => {
