@@ -1,4 +1,14 @@
 export {
+  type AlertArticle,
+  type AlertEmail,
+  type AlertFacts,
+  type AlertQueryDescription,
+  alertMessage,
+  composeAlertEmail,
+  formatShare,
+  periodLabel,
+} from "./compose";
+export {
   type Baseline,
   DEFAULT_PARAMS,
   type Detection,
@@ -13,3 +23,4 @@ export {
   validateParams,
 } from "./detect";
 export * from "./period";
+export { type SeriesRow, seriesFromRows } from "./series";
