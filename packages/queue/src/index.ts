@@ -14,6 +14,8 @@ export const QueueName = {
   Retag: "retag",
   /** E-mail the weekly digest to the subscribers who have not had it. */
   Digest: "digest",
+  /** Run the spike detector on every active saved query, store new alerts and e-mail them. */
+  Alerts: "alerts",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -35,6 +37,12 @@ export const payloadSchemas = {
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
   }),
+  [QueueName.Alerts]: z.object({
+    /** Only this granularity's saved queries; the scheduler's job leaves it out: both. */
+    granularity: z.enum(["day", "week"]).optional(),
+    /** Only this saved query (alert_queries.id). */
+    queryId: z.number().int().positive().optional(),
+  }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;
@@ -49,6 +57,7 @@ export const feedFetchJobId = (feedId: number, dueAt: Date) => `feed-${feedId}-$
 export const FEED_TICK_SCHEDULER_ID = "feed-tick";
 export const RETAG_JOB_ID = (version: string) => `retag-${version}`;
 export const DIGEST_SCHEDULER_ID = "weekly-digest";
+export const ALERTS_SCHEDULER_ID = "alerts-detect";
 
 /** ioredis connection as BullMQ workers need it (blocking commands must not time out). */
 export function createRedis(url: string, name = "vesti"): Redis {

@@ -1,2 +1,16 @@
+export {
+  ALERT_HORIZON,
+  type AlertsRun,
+  AlertsRunError,
+  alertEmail,
+  alertMessageId,
+  type DetectAlertsDeps,
+  detectQuery,
+  factsOf,
+  paramsOf,
+  processDetectAlerts,
+  type QueryDetection,
+  sendAlertEmails,
+} from "./processors/detect-alerts";
 export { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
 export { startScheduler } from "./scheduler";

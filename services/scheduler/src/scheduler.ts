@@ -1,6 +1,7 @@
 import { pruneFetchLog } from "@vesti/db";
 import { createMailTransport, DigestDeliveryError, type DigestRun } from "@vesti/digest";
 import {
+  ALERTS_SCHEDULER_ID,
   createQueue,
   DIGEST_SCHEDULER_ID,
   FEED_TICK_SCHEDULER_ID,
@@ -9,6 +10,7 @@ import {
 } from "@vesti/queue";
 import type { ServiceContext } from "@vesti/runtime";
 import { Worker } from "bullmq";
+import { type AlertsRun, AlertsRunError, processDetectAlerts } from "./processors/detect-alerts";
 import { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
 import { processSendDigest } from "./processors/send-digest";
 
@@ -79,14 +81,46 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
   );
   digestWorker.on("error", (err) => logger.error({ err: err.message }, "digest worker error"));
 
+  // The spike detector on every saved query, after each day's counts settle (ALERTS_CRON); weekly
+  // queries are tested on the first run after their ISO week ends (docs/alerts.md).
+  const alertsQueue = createQueue(QueueName.Alerts, ctx.queues);
+  await alertsQueue.upsertJobScheduler(
+    ALERTS_SCHEDULER_ID,
+    { pattern: config.ALERTS_CRON, tz: config.DIGEST_TIME_ZONE },
+    { name: "alerts", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+  const alertsWorker = new Worker(
+    QueueName.Alerts,
+    async (job): Promise<AlertsRun> =>
+      processDetectAlerts(
+        {
+          db: ctx.db,
+          transport,
+          from: config.DIGEST_FROM,
+          logger: logger.child({ jobId: job.id }),
+          metrics: ctx.metrics,
+          now: () => new Date(),
+        },
+        parsePayload(QueueName.Alerts, job.data),
+      ),
+    { connection: ctx.redis, prefix: config.QUEUE_PREFIX, concurrency: 1 },
+  );
+  alertsWorker.on("failed", (job, err) =>
+    logger.error(
+      { jobId: job?.id, err: err.message, partial: err instanceof AlertsRunError },
+      "alerts failed",
+    ),
+  );
+  alertsWorker.on("error", (err) => logger.error({ err: err.message }, "alerts worker error"));
+
   ctx.shutdown.add("scheduler", async () => {
-    await Promise.all([tickWorker.close(), digestWorker.close()]);
-    await Promise.all([tickQueue.close(), fetchQueue.close(), digestQueue.close()]);
+    await Promise.all([tickWorker.close(), digestWorker.close(), alertsWorker.close()]);
+    await Promise.all([tickQueue.close(), fetchQueue.close(), digestQueue.close(), alertsQueue.close()]);
     transport.close();
   });
   logger.info(
-    { everyMs: every, digest: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
+    { everyMs: every, digest: config.DIGEST_CRON, alerts: config.ALERTS_CRON, tz: config.DIGEST_TIME_ZONE },
     "job schedulers upserted",
   );
-  return { tickQueue, fetchQueue, tickWorker, digestQueue, digestWorker };
+  return { tickQueue, fetchQueue, tickWorker, digestQueue, digestWorker, alertsQueue, alertsWorker };
 }
