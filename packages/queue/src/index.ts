@@ -42,6 +42,11 @@ export const payloadSchemas = {
     granularity: z.enum(["day", "week"]).optional(),
     /** Only this saved query (alert_queries.id). */
     queryId: z.number().int().positive().optional(),
+    /** Test as on the morning after this UTC day (YYYY-MM-DD), e.g. to re-run a missed night; default: now. */
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
   }),
 } satisfies Record<QueueName, z.ZodType>;
 

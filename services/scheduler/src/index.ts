@@ -7,6 +7,7 @@ export {
   type DetectAlertsDeps,
   detectQuery,
   factsOf,
+  morningAfter,
   paramsOf,
   processDetectAlerts,
   type QueryDetection,

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAlertCommands } from "./alerts";
 import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
 import { registerDemoCommands } from "./demo";
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerClassifyCommands(program);
   registerRetagCommands(program);
   registerDigestCommands(program);
+  registerAlertCommands(program);
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   type AlertFacts,
+  addDays,
   addPeriods,
   alertMessage,
   composeAlertEmail,
@@ -10,6 +11,7 @@ import {
   detect,
   type Episode,
   type Granularity,
+  isDay,
   lastCompletePeriod,
   periodEnd,
   periodOf,
@@ -102,6 +104,12 @@ export async function detectQuery(
   return { query, params, lastPeriod, horizonStart, detection, candidates };
 }
 
+/** The morning after a UTC day: the moment at which that day is the last complete one. */
+export function morningAfter(day: string): Date {
+  if (!isDay(day)) throw new Error(`a day is YYYY-MM-DD, not "${day}"`);
+  return new Date(`${addDays(day, 1)}T00:30:00Z`);
+}
+
 /** The numbers of an episode, as stored with its alert and shown in its message. */
 export function factsOf(
   query: Pick<AlertQuery, "name" | "granularity">,
@@ -169,7 +177,7 @@ export async function processDetectAlerts(
   payload: Payload<typeof QueueName.Alerts>,
 ): Promise<AlertsRun> {
   const { db, logger } = deps;
-  const now = deps.now();
+  const now = payload.asOf ? morningAfter(payload.asOf) : deps.now();
   const run: AlertsRun = { queries: 0, raised: [], extended: 0, emails: { sent: 0, failed: [] }, errors: [] };
   if (await retagInProgress(db)) {
     logger.warn("a retag is in progress: shares are too low until it finishes, alerts wait for the next run");
