@@ -42,6 +42,7 @@ export const GOALS: Record<
   "spike-rare": { recallUp: 0.5, precisionUp: 0.9 },
   "double-spike": { recallUp: 0.85, precisionUp: 0.8 },
   "level-shift": { recallUp: 0.7, precisionUp: 0.7 },
+  ramp: { recallUp: 0.75, precisionUp: 0.7 },
   outage: { falseUpPerYear: 0.6 },
   "low-volume": { recallUp: 0.6, precisionUp: 0.9 },
   "weekly-quiet": { falseUpPerYear: 0.3 },
@@ -183,7 +184,13 @@ if (sweep) {
   const byName = (n: string) => SCENARIOS.find((s) => s.name === n)!;
   for (const z of [2.75, 3, 3.25, 3.5, 3.75])
     for (const minLift of [1.5]) {
-      const o = { z, minLift, continueZ: Math.min(2, z), directions: ["up"] as const };
+      const o = {
+        z,
+        minLift,
+        continueZ: Math.min(1, z),
+        elevatedZ: Math.min(2, z),
+        directions: ["up"] as const,
+      };
       const quiet = rates(
         scoreScenario(byName("quiet"), paramsFor(byName("quiet"), METHODS[0]!, o), seed),
         "up",
@@ -206,7 +213,11 @@ if (calibrate) {
     const s = SCENARIOS.find((x) => x.name === name)!;
     const fp = (m: (typeof METHODS)[number], z: number) =>
       rates(
-        scoreScenario(s, paramsFor(s, m, { z, continueZ: Math.min(2, z), directions: ["up"] }), seed),
+        scoreScenario(
+          s,
+          paramsFor(s, m, { z, continueZ: Math.min(1, z), elevatedZ: Math.min(2, z), directions: ["up"] }),
+          seed,
+        ),
         "up",
       ).falsePerYear;
     const target = fp(METHODS[0]!, DEFAULT_PARAMS[s.granularity].z);

@@ -27,6 +27,18 @@ export interface ScenarioScore {
 
 const directionOf = (e: TrueEvent): Direction => (e.kind === "drop" ? "down" : "up");
 
+/** The events to detect: a ramp's steps are one event, from its first step to the end of its climb. */
+function truth(events: readonly TrueEvent[]): TrueEvent[] {
+  const ramp = events.filter((e) => e.kind === "ramp");
+  if (ramp.length === 0) return [...events];
+  const climb = ramp.slice(0, -1);
+  const first = climb[0]!;
+  return [
+    ...events.filter((e) => e.kind !== "ramp"),
+    { kind: "ramp", start: first.start, days: climb.length, factor: ramp.at(-1)!.factor },
+  ];
+}
+
 /** The periods (inclusive) in which an alert counts as detecting the event. */
 function eventWindow(e: TrueEvent, startDay: string, g: Granularity): [string, string] {
   const first = periodOf(addDays(startDay, e.start), g);
@@ -46,7 +58,7 @@ export function scoreSeries(
   };
   const delays: number[] = [];
   const used = new Set<Episode>();
-  for (const e of generated.spec.events) {
+  for (const e of truth(generated.spec.events)) {
     const dir = directionOf(e);
     score[dir].events++;
     const [from, to] = eventWindow(e, generated.spec.startDay, g);

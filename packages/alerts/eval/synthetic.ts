@@ -12,7 +12,8 @@ import { addDays, type Granularity, mondayOf } from "../src/period";
 
 /** A change in the theme's true share: what the detector should report. */
 export interface TrueEvent {
-  kind: "spike" | "drop" | "shift";
+  /** A ramp is made of one-day steps (and a last, long one); it is scored as one event. */
+  kind: "spike" | "drop" | "shift" | "ramp";
   /** First day (index from the series' start). */
   start: number;
   /** Days it lasts (a shift lasts to the end). */
@@ -326,6 +327,23 @@ export const SCENARIOS: readonly Scenario[] = [
     spec: (rand) => {
       const start = int(rand, FIRST_EVENT, DAILY_DAYS - 40);
       return { ...base(rand), events: [{ kind: "shift", start, days: DAILY_DAYS - start, factor: 2.5 }] };
+    },
+  },
+  {
+    name: "ramp",
+    granularity: "day",
+    description: "attention climbs ×3–6 over 3–5 weeks, then stays: one alert during the climb",
+    count: 60,
+    spec: (rand) => {
+      const start = int(rand, FIRST_EVENT, DAILY_DAYS - 80);
+      const days = int(rand, 21, 35);
+      const target = uniform(rand, 3, 6);
+      // Steps of a day each, multiplying up to the target; then the new level to the end.
+      const events: TrueEvent[] = [];
+      for (let d = 0; d < days; d++)
+        events.push({ kind: "ramp", start: start + d, days: 1, factor: target ** ((d + 1) / days) });
+      events.push({ kind: "ramp", start: start + days, days: DAILY_DAYS - start - days, factor: target });
+      return { ...base(rand), events };
     },
   },
   {

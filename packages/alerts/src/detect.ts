@@ -61,9 +61,11 @@ export interface DetectorParams {
   z: number;
   /** An open episode goes on while |z| stays at or above this, in its direction. */
   continueZ: number;
+  /** Periods at |z| ≥ this (in an alerted direction) are left out of later baselines. */
+  elevatedZ: number;
   /** An open episode ends after this many tested periods below continueZ. */
   cooldown: number;
-  /** More than half of the last maxEpisode tested periods elevated: a new level, which joins the baseline. */
+  /** With an episode open, more than half of the last maxEpisode tested periods elevated: a new level. */
   maxEpisode: number;
   directions: readonly Direction[];
 }
@@ -78,7 +80,8 @@ const DAILY: DetectorParams = {
   minMentions: 5,
   minLift: 1.5,
   z: 3.75,
-  continueZ: 2,
+  continueZ: 1,
+  elevatedZ: 2,
   cooldown: 3,
   maxEpisode: 14,
   directions: ["up"],
@@ -145,7 +148,7 @@ export interface Episode {
   peak: PeriodResult;
   /** True while the episode had not ended at the last period of the series. */
   open: boolean;
-  /** It lasted longer than maxEpisode periods: a new level, which the baseline then follows. */
+  /** Its level lasted: the baseline took it in while the episode went on (a level shift, or a climb). */
   shift: boolean;
 }
 
@@ -160,11 +163,14 @@ export interface Detection {
  * running on a longer series never changes the result for an earlier period.
  *
  * Episodes: a period that fires opens one (when none of its direction is open); it goes on while tested
- * periods stay at |z| ≥ continueZ in its direction, and ends after `cooldown` tested periods that do
- * not; periods without data neither extend nor end it. Only then can a new episode of that direction
- * start. The periods of an episode are left out of later baselines, so that one spike does not hide the
- * next; an episode that lasts longer than `maxEpisode` periods is a level shift: it closes, and its
- * periods join the baseline, which then follows the new level (the shift was alerted once, at its start).
+ * periods stay at |z| ≥ continueZ in its direction (attention not back near its baseline), and ends
+ * after `cooldown` tested periods that are; periods without data neither extend nor end it. Only then
+ * can a new episode of that direction start. Elevated periods (|z| ≥ elevatedZ) are left out of later
+ * baselines, so
+ * that one spike does not hide the next and a slow climb does not raise its own baseline until it passes
+ * unnoticed. A new level is accepted into the baseline when more than half of the recent tested periods
+ * were elevated: the last maxEpisode while an episode is open (it is then a shift, alerted once at its
+ * start, and goes on until attention is back near the new baseline), the last `window` otherwise.
  */
 export function detect(series: readonly PeriodCounts[], g: Granularity, params: DetectorParams): Detection {
   validateParams(params);
@@ -190,11 +196,11 @@ export function detect(series: readonly PeriodCounts[], g: Granularity, params: 
     const result = testPeriod(t);
     results.push(result);
     if (result.status === "tested") testedIdx.push(t);
-    // An elevated period (|z| ≥ continueZ in an alerted direction) is kept out of later baselines even
+    // An elevated period (|z| ≥ elevatedZ in an alerted direction) is kept out of later baselines even
     // when it does not fire: a slow rise must not raise its own baseline until it passes unnoticed.
     inEpisode.push(
       result.status === "tested" &&
-        params.directions.some((d) => (d === "up" ? result.z! : -result.z!) >= params.continueZ),
+        params.directions.some((d) => (d === "up" ? result.z! : -result.z!) >= params.elevatedZ),
     );
     if (result.status !== "tested") continue;
     for (const direction of params.directions) {
@@ -205,7 +211,7 @@ export function detect(series: readonly PeriodCounts[], g: Granularity, params: 
         if (z >= params.continueZ || result.fires === direction) {
           open.episode.end = result.period;
           open.quiet = 0;
-          inEpisode[t] = true;
+          inEpisode[t] ||= z >= params.elevatedZ;
           if (z > sign * open.episode.peak.z!) open.episode.peak = result;
         } else if (++open.quiet >= params.cooldown) {
           open.episode.open = false;
@@ -226,19 +232,16 @@ export function detect(series: readonly PeriodCounts[], g: Granularity, params: 
         inEpisode[t] = true;
       }
     }
-    // A new level: more than half of the last maxEpisode tested periods were elevated. They join the
-    // baseline, which follows the level from now on, and an open episode ends (it was alerted once).
-    const recent = testedIdx.slice(-params.maxEpisode);
-    if (
-      recent.length === params.maxEpisode &&
-      recent.filter((j) => inEpisode[j]).length * 2 > recent.length
-    ) {
+    // A new level. With an episode open (it was alerted once), when more than half of the last
+    // maxEpisode tested periods were elevated; without one (a change too gradual to fire), when more
+    // than half of the last `window` were: the elevated periods then join the baseline, which follows
+    // the level from now on. An open episode is marked a shift and goes on until attention is back near
+    // the new baseline, so a climb that continues is still one episode.
+    const span = state.size > 0 ? params.maxEpisode : params.window;
+    const recent = testedIdx.slice(-span);
+    if (recent.length === span && recent.filter((j) => inEpisode[j]).length * 2 > recent.length) {
       for (const j of recent) inEpisode[j] = false;
-      for (const [direction, open] of state) {
-        open.episode.open = false;
-        open.episode.shift = true;
-        state.delete(direction);
-      }
+      for (const open of state.values()) open.episode.shift = true;
     }
   }
   episodes.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
@@ -494,6 +497,7 @@ export function validateParams(p: DetectorParams): void {
   if (!(p.minLift >= 1)) problems.push("minLift must be at least 1");
   if (!(p.z > 0)) problems.push("z must be positive");
   if (!(p.continueZ > 0 && p.continueZ <= p.z)) problems.push("continueZ must be positive and at most z");
+  if (!(p.elevatedZ > 0 && p.elevatedZ <= p.z)) problems.push("elevatedZ must be positive and at most z");
   if (p.directions.length === 0 || p.directions.some((d) => d !== "up" && d !== "down"))
     problems.push('directions must be "up", "down" or both');
   if (problems.length > 0) throw new Error(`invalid detector parameters: ${problems.join("; ")}`);
