@@ -89,14 +89,14 @@ const DAILY: DetectorParams = {
 
 const WEEKLY: DetectorParams = {
   ...DAILY,
-  window: 12,
-  minBaseline: 6,
-  maxLookback: 24,
+  window: 8,
+  minBaseline: 4,
+  maxLookback: 16,
   minArticles: 100,
   minMentions: 10,
   z: 3,
   cooldown: 2,
-  maxEpisode: 6,
+  maxEpisode: 4,
 };
 
 /** The documented defaults (docs/alerts.md), per granularity. */
@@ -396,7 +396,8 @@ interface StratifiedFit {
  * baseline). The variation of attention is the standard deviation of the baseline periods' log ratios
  * (observed / expected) less the part counting noise explains, widened for having been estimated from
  * m periods: by √(1 + 1/m), and by the ratio of Student's t (m − 1 degrees of freedom) to the normal
- * quantile at the firing threshold, so that a threshold of z means what it says for an 8-week baseline.
+ * quantile at the firing threshold (at most 2), so that a threshold of z means what it says for an
+ * 8-week baseline.
  */
 function fitStratified(
   current: readonly StratumCounts[],
@@ -435,7 +436,8 @@ function fitStratified(
   // ratio of the t to the normal quantile at the threshold, and only then is the baseline's counting
   // variance taken out: at the threshold the test then matches the t prediction.
   const m = baseline.length;
-  const widen = m > 2 ? studentQuantileUpper(normalCdf(-z), m - 1) / z : 1;
+  // At most 2: at extreme thresholds (z ≫ 4) the quantile ratio explodes for small m, and so would σ.
+  const widen = m > 2 ? Math.min(2, studentQuantileUpper(normalCdf(-z), m - 1) / z) : 2;
   const predictive = (1 + 1 / m) * widen * widen;
   if (scale === "log") {
     // Var(ln((K + ½)/(λ + ½))) ≈ σ² + 1/(λ + ½) (the delta method; the halves keep zeros finite).
