@@ -210,14 +210,17 @@ export async function loadAlertSeries(
   const period = week ? sql`date_trunc('week', a.day::timestamp)::date` : sql`a.day`;
   // The scalar subquery (not EXISTS) keeps the plan driven by the day index over the range: one probe
   // of article_themes' primary key per article, rather than a scan of every article of the themes.
+  // Grouped on the date (a hash aggregate), cast to text only for the few result rows.
   const result = await sql<AlertSeriesRow>`
     WITH sel AS (${selectedOutlets(q)})
-    SELECT ${period}::text AS period, a.outlet_id AS outlet, a.lang,
-           (count(*) FILTER (WHERE ${taggedWithAny(q.themes)}))::int8 AS mentions, count(*)::int8 AS articles
-    FROM public.articles a
-    WHERE a.day >= ${from} AND a.day <= ${week ? sql`${to} + 6` : to}
-      AND a.outlet_id IN (SELECT id FROM sel) ${langFilter(sql`a.lang`, q)}
-    GROUP BY 1, 2, 3
+    SELECT g.period::text AS period, g.outlet, g.lang, g.mentions, g.articles FROM (
+      SELECT ${period} AS period, a.outlet_id AS outlet, a.lang,
+             (count(*) FILTER (WHERE ${taggedWithAny(q.themes)}))::int8 AS mentions, count(*)::int8 AS articles
+      FROM public.articles a
+      WHERE a.day >= ${from} AND a.day <= ${week ? sql`${to} + 6` : to}
+        AND a.outlet_id IN (SELECT id FROM sel) ${langFilter(sql`a.lang`, q)}
+      GROUP BY 1, 2, 3
+    ) g
     ORDER BY 1, 2, 3`.execute(db);
   return result.rows;
 }
