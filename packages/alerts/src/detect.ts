@@ -89,14 +89,14 @@ const DAILY: DetectorParams = {
 
 const WEEKLY: DetectorParams = {
   ...DAILY,
-  window: 8,
-  minBaseline: 4,
-  maxLookback: 16,
+  window: 12,
+  minBaseline: 6,
+  maxLookback: 24,
   minArticles: 100,
   minMentions: 10,
   z: 3,
   cooldown: 2,
-  maxEpisode: 4,
+  maxEpisode: 6,
 };
 
 /** The documented defaults (docs/alerts.md), per granularity. */
