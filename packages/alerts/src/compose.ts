@@ -158,7 +158,7 @@ export function composeAlertEmail(
   lines.push("", "THE NUMBERS");
   for (const [k, v] of rows) lines.push(`  ${`${k}:`.padEnd(10)} ${v}`);
   if (articles.length > 0) {
-    lines.push("", `LATEST ARTICLES (${when})`);
+    lines.push("", `LATEST ARTICLES, ${when}`);
     for (const a of articles) {
       lines.push(`  - ${a.title} (${a.outlet_name}, ${a.published_at.toISOString().slice(0, 10)})`);
       if (a.url) lines.push(`    ${a.url}`);
@@ -184,7 +184,7 @@ export function composeAlertEmail(
     `<table style="border-collapse:collapse">${rows.map(([k, v]) => `<tr><td ${td}>${h(k)}</td><td ${td}>${h(v)}</td></tr>`).join("")}</table>`,
   );
   if (articles.length > 0) {
-    parts.push(`<h2 style="font-size:15px">Latest articles (${h(when)})</h2><ul>`);
+    parts.push(`<h2 style="font-size:15px">Latest articles, ${h(when)}</h2><ul>`);
     for (const a of articles) {
       const href = a.url ? safeHref(a.url) : null;
       const title = href ? `<a href="${h(href)}">${h(a.title)}</a>` : h(a.title);

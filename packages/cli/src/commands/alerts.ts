@@ -363,7 +363,8 @@ export function registerAlertCommands(program: Command): void {
             id: String(r.id),
             query: r.query,
             period: r.granularity === "day" ? r.period : periodLabel(r.period, "week").split(" ")[0]!,
-            until: r.last_period,
+            until:
+              r.granularity === "day" ? r.last_period : periodLabel(r.last_period, "week").split(" ")[0]!,
             dir: r.direction,
             share: formatShare(r.share),
             baseline: `${formatShare(r.baseline_share)} ± ${formatShare(r.baseline_spread)}`,
