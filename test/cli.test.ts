@@ -184,6 +184,73 @@ describe("the vesti CLI", () => {
     expect(again.stdout).toMatch(/0 outlets and 0 feeds added, 2 already listed/);
   });
 
+  it("saves, lists, checks, changes and removes alert queries", async () => {
+    const add = await vesti(
+      "alerts",
+      "add",
+      "Vučić in Serbia",
+      "--themes",
+      "vucic,putin",
+      "--country",
+      "rs",
+      "--by",
+      "week",
+      "--notify",
+      "Analyst@Example.org",
+      "--min-mentions",
+      "3",
+    );
+    expect(add.stdout).toBe(
+      'saved "Vučić in Serbia": vucic or putin; outlet country RS, by week, notifies analyst@example.org\n',
+    );
+    // three days of articles: a week of them is under the weekly minimum, and add says so
+    expect(add.stderr).toMatch(/warning: the query's weeks had a median of \d+ articles/);
+    await expect(vesti("alerts", "add", "Bad", "--themes", "nato")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/unknown theme "nato"/),
+    });
+    await expect(vesti("alerts", "add", "Bad", "--themes", "kosovo", "--z", "-1")).rejects.toMatchObject({
+      stderr: expect.stringMatching(/z must be positive/),
+    });
+    expect((await vesti("alerts", "list")).stdout).toMatch(
+      /Vučić in Serbia\s+vucic or putin; outlet country RS\s+week\s+up\s+1\s+yes\s+-/,
+    );
+
+    const day = [...expected.mentions.keys()]
+      .map((k) => k.split("|")[0]!)
+      .sort()
+      .at(-1)!;
+    const { stdout } = await vesti("alerts", "check", "--dry-run", "--as-of", day);
+    expect(stdout).toMatch(
+      /^"Vučić in Serbia" \(vucic or putin; outlet country RS, by week\), \d{4}-W\d{2} /,
+    );
+    expect(stdout).toMatch(/no episode since/);
+
+    await vesti(
+      "alerts",
+      "notify",
+      "vučić in serbia",
+      "--add",
+      "editor@example.org",
+      "--remove",
+      "analyst@example.org",
+    );
+    await vesti("alerts", "pause", "Vučić in Serbia");
+    const listed = JSON.parse((await vesti("alerts", "list", "--json")).stdout.trim()) as Record<
+      string,
+      unknown
+    >;
+    expect(listed).toMatchObject({
+      recipients: ["editor@example.org"],
+      active: false,
+      params: { minMentions: 3 },
+    });
+    expect((await vesti("alerts", "history")).stdout.trim()).toBe("(none)");
+    await vesti("alerts", "remove", "Vučić in Serbia");
+    expect((await vesti("alerts", "list")).stdout.trim()).toBe("(none)");
+    await expect(vesti("alerts", "remove", "Vučić in Serbia")).rejects.toMatchObject({ code: 1 });
+  });
+
   it("fails with a message naming a bad setting", async () => {
     await expect(
       run(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "packages/cli/src/main.ts"), "db", "migrate"], {

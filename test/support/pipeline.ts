@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Database, type SourceOutlet, syncSources, type ThemeDailyView } from "@vesti/db";
+import type { JobPlatform } from "@vesti/queue";
 import { type Kysely, sql } from "kysely";
 import { type Corpus, type ExpectedCounts, rssFor } from "./corpus";
 import { type FeedServer, startFeedServer } from "./feed-server";
@@ -54,6 +55,26 @@ export function pipelineEnv(prefix: string): Record<string, string> {
     SHUTDOWN_TIMEOUT_MS: "5000",
     JOB_LOCK_MS: "4000",
   };
+}
+
+/** Resolves with a job's result once this process's job platform reports it done (fails on its last attempt). */
+export function jobFinished(jobs: JobPlatform, id: string, timeoutMs = 60_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`job ${id} did not finish in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    jobs.on("completed", (job, result) => {
+      if (job.id !== id) return;
+      clearTimeout(timer);
+      resolve(result);
+    });
+    jobs.on("failed", (job, err, final) => {
+      if (job?.id !== id || !final) return;
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 export async function waitFor(

@@ -79,7 +79,7 @@ export const settings = {
   DIGEST_FROM: setting(
     z.string().min(3),
     "Vesti <digest@vesti.local>",
-    "Sender of the weekly digest; replies to it are where unsubscribe requests arrive.",
+    "Sender of the weekly digest and of alert e-mails; replies to it are where unsubscribe requests arrive.",
   ),
   DIGEST_CRON: setting(
     z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields"),
@@ -96,7 +96,12 @@ export const settings = {
       }
     }, "an IANA time zone"),
     "Europe/Belgrade",
-    "Time zone of DIGEST_CRON.",
+    "Time zone of DIGEST_CRON and ALERTS_CRON.",
+  ),
+  ALERTS_CRON: setting(
+    z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields"),
+    "30 2 * * *",
+    "When the scheduler runs the spike detector on every saved query (cron, in DIGEST_TIME_ZONE): after the previous UTC day's counts settle; weekly queries are tested on the first run after their ISO week ends.",
   ),
   LOG_LEVEL: setting(
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),

@@ -33,8 +33,11 @@ export function createPool(url: string, options: DbOptions = {}): pg.Pool {
     connectionTimeoutMillis: 10_000,
     ...(options.startupOptions ? { options: options.startupOptions } : {}),
   });
-  // An idle client that loses its connection (Postgres restart) must not crash the process.
+  // An idle client that loses its connection (Postgres restart) must not crash the process; nor must a
+  // checked-out one that loses it between two queries (a session-lock connection waiting on an SMTP
+  // server): its next query fails instead, and the pool discards it when it is released.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }
 

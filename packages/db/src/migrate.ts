@@ -5,6 +5,7 @@ import * as m0003 from "./migrations/0003_feed_moved";
 import * as m0004 from "./migrations/0004_outlet_metadata";
 import * as m0004r from "./migrations/0004_retag_interrupted";
 import * as m0005 from "./migrations/0005_sources";
+import * as m0006 from "./migrations/0006_alerts";
 import * as m0007 from "./migrations/0007_fulltext";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0004_outlet_metadata": m0004,
   "0004_retag_interrupted": m0004r,
   "0005_sources": m0005,
+  "0006_alerts": m0006,
   "0007_fulltext": m0007,
 };
 

@@ -248,6 +248,59 @@ export interface DigestDeliveriesTable {
   message_id: string | null;
 }
 
+export interface AlertQueriesTable {
+  id: Generated<number>;
+  name: string;
+  /** Any of these themes (an article tagged with several counts once). */
+  themes: string[];
+  /** Filters; empty means any. */
+  langs: ColumnType<string[], string[] | undefined, string[]>;
+  countries: ColumnType<string[], string[] | undefined, string[]>;
+  outlets: ColumnType<string[], string[] | undefined, string[]>;
+  collections: ColumnType<string[], string[] | undefined, string[]>;
+  granularity: "day" | "week";
+  directions: ColumnType<("up" | "down")[], ("up" | "down")[] | undefined, ("up" | "down")[]>;
+  /** Overrides of the detector's defaults (DetectorParams in @vesti/alerts). */
+  params: ColumnType<Record<string, unknown>, string | undefined, string>;
+  recipients: ColumnType<string[], string[] | undefined, string[]>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  query_id: number;
+  granularity: "day" | "week";
+  direction: "up" | "down";
+  /** The period that triggered the episode (a UTC day or an ISO week's Monday). */
+  period: Day;
+  /** The last period still elevated, as far as the detector has seen. */
+  last_period: Day;
+  shift: ColumnType<boolean, boolean | undefined, boolean>;
+  raised_at: CreatedAt;
+  mentions: number;
+  articles: number;
+  share: number;
+  expected_share: number;
+  baseline_share: number;
+  baseline_spread: number;
+  baseline_periods: number;
+  z: number;
+  p_value: number;
+  method: string;
+  message: string;
+}
+
+export interface AlertDeliveriesTable {
+  alert_id: number;
+  email: string;
+  message_id: string;
+  created_at: CreatedAt;
+  /** Null until the SMTP server accepted the message. */
+  sent_at: Timestamp | null;
+}
+
 export interface Database {
   outlets: OutletsTable;
   feeds: FeedsTable;
@@ -266,6 +319,9 @@ export interface Database {
   retag_runs: RetagRunsTable;
   subscribers: SubscribersTable;
   digest_deliveries: DigestDeliveriesTable;
+  alert_queries: AlertQueriesTable;
+  alerts: AlertsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }
 
 export type Outlet = Selectable<OutletsTable>;

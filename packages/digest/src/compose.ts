@@ -1,4 +1,5 @@
 import type { DigestAid, DigestData, DigestThemeCount } from "@vesti/db";
+import { escapeHtml, safeHref } from "@vesti/mail/html";
 import { isoWeekLabel } from "./week";
 
 // The weekly digest as an e-mail: a pure function of the week's numbers and the subscriber. Plain text
@@ -118,15 +119,6 @@ function weekRange(weekStart: string): string {
   return `${fmt(start, false)} – ${fmt(end, true)}`;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Only http(s) links are linked; anything else (javascript:, data:) is shown as text. */
-function safeHref(url: string): string | null {
-  return /^https?:\/\//i.test(url) ? url : null;
-}
-
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
@@ -165,6 +157,12 @@ export function composeDigest(
       "Days are UTC days; a share is the fraction of articles that mention the theme.",
     "",
   );
+  // Alerts on any theme the subscriber follows (all of them for a subscriber who follows everything).
+  const alerts = data.alerts.filter((a) => follow === null || a.themes.some((t) => follow.has(t)));
+  lines.push("THIS WEEK'S ALERTS");
+  if (alerts.length > 0) for (const a of alerts) lines.push(`  - ${a.message}`);
+  else lines.push(`  No alerts${follow ? " on your themes" : ""} this week.`);
+  lines.push("");
   lines.push("AID ATTENTION IN SERBIAN OUTLETS");
   if (data.aid) {
     for (const a of AID) {
@@ -239,6 +237,9 @@ export function composeDigest(
     `<p>${data.articles.toLocaleString("en")} articles stored this week (previous week ${data.prevArticles.toLocaleString("en")}). ` +
       "Days are UTC days; a share is the fraction of articles that mention the theme.</p>",
   );
+  parts.push('<h2 style="font-size:15px">This week\'s alerts</h2>');
+  if (alerts.length > 0) parts.push(`<ul>${alerts.map((a) => `<li>${h(a.message)}</li>`).join("")}</ul>`);
+  else parts.push(`<p>No alerts${follow ? " on your themes" : ""} this week.</p>`);
   parts.push('<h2 style="font-size:15px">Aid attention in Serbian outlets</h2>');
   if (data.aid) {
     const rows = AID.map((a) => {

@@ -1,13 +1,13 @@
+export { createMailTransport } from "@vesti/mail";
+export { escapeHtml } from "@vesti/mail/html";
 export {
   composeDigest,
   type DigestComposeOptions,
   type DigestEmail,
   type DigestRecipient,
   digestPageUrl,
-  escapeHtml,
 } from "./compose";
 export {
-  createMailTransport,
   DigestDeliveryError,
   type DigestDeps,
   type DigestRun,

@@ -14,6 +14,11 @@ export interface TestSmtpServer {
   received: ReceivedMessage[];
   /** Recipients refused with 550 while listed here. */
   refuse: Set<string>;
+  /**
+   * Runs on each message once it is fully received, before the server answers 250: e.g. to cut the
+   * sender's database connection at the moment between the server's acceptance and the sender's record.
+   */
+  beforeAccept?: (message: ReceivedMessage) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,16 +39,23 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback();
+        const message = { to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) };
+        received.push(message);
+        const hook = self.beforeAccept;
+        if (!hook) return callback();
+        hook(message).then(
+          () => callback(),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
       });
     },
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
+  const self: TestSmtpServer = {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     received,
     refuse,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+  return self;
 }

@@ -112,6 +112,26 @@ const data: DigestData = {
     },
   ],
   pairs: [{ theme_a: "kosovo", theme_b: "putin", articles: 7 }],
+  alerts: [
+    {
+      query: "<b>Kosovo</b> in Serbian outlets",
+      themes: ["kosovo"],
+      granularity: "day",
+      direction: "up",
+      period: "2026-11-18",
+      message:
+        "<b>Kosovo</b> in Serbian outlets: 21.0% of articles (42 of 200) on Wed 18 Nov 2026, against 7.1% ± 1.9% over the previous 28 days",
+    },
+    {
+      query: "Putin, weekly",
+      themes: ["putin", "xi"],
+      granularity: "week",
+      direction: "up",
+      period: "2026-11-16",
+      message:
+        "Putin, weekly: 15.0% of articles (90 of 600) in 2026-W47, against 9.0% ± 1.0% over the previous 12 weeks",
+    },
+  ],
 };
 const to = { email: "analyst@example.org", themes: null, unsubscribeToken: "tok123" };
 
@@ -179,6 +199,24 @@ describe("composeDigest", () => {
     );
     expect(mail.html).not.toContain("cid:");
     expect(mail.text).not.toContain("trends page");
+  });
+
+  it("lists this week's alerts, escaped in HTML, only on the themes a subscriber follows", () => {
+    expect(mail.text).toMatch(
+      /THIS WEEK'S ALERTS\n {2}- <b>Kosovo<\/b> in Serbian outlets: 21\.0% of articles/,
+    );
+    expect(mail.text).toContain("  - Putin, weekly: 15.0% of articles");
+    expect(mail.html).toContain("<li>&#60;b&#62;Kosovo&#60;/b&#62; in Serbian outlets: 21.0% of articles");
+    expect(mail.html).not.toContain("<b>Kosovo</b>");
+    const kosovo = composeDigest(data, { ...to, themes: ["kosovo"] });
+    expect(kosovo.text).toContain("Kosovo</b> in Serbian outlets: 21.0%");
+    expect(kosovo.text).not.toContain("Putin, weekly");
+    expect(composeDigest(data, { ...to, themes: ["eu_aid"] }).text).toContain(
+      "No alerts on your themes this week.",
+    );
+    expect(composeDigest({ ...data, alerts: [] }, to).text).toContain(
+      "THIS WEEK'S ALERTS\n  No alerts this week.",
+    );
   });
   it("says so when Serbian outlets published nothing", () => {
     expect(composeDigest({ ...data, aid: null }, to).text).toContain(

@@ -34,6 +34,7 @@ export {
   type WorkOptions,
 } from "./platform";
 export {
+  ALERTS_SCHEDULER_ID,
   DIGEST_SCHEDULER_ID,
   defaultJobOptions,
   FEED_TICK_SCHEDULER_ID,

@@ -13,6 +13,8 @@ export const QueueName = {
   Retag: "retag",
   /** E-mail the weekly digest to the subscribers who have not had it. */
   Digest: "digest",
+  /** Run the spike detector on every active saved query, store new alerts and e-mail them. */
+  Alerts: "alerts",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -34,6 +36,17 @@ export const payloadSchemas = {
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
   }),
+  [QueueName.Alerts]: z.object({
+    /** Only this granularity's saved queries; the scheduler's job leaves it out: both. */
+    granularity: z.enum(["day", "week"]).optional(),
+    /** Only this saved query (alert_queries.id). */
+    queryId: z.number().int().positive().optional(),
+    /** Test as on the morning after this UTC day (YYYY-MM-DD), e.g. to re-run a missed night; default: now. */
+    asOf: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type Payload<Q extends QueueName> = z.infer<(typeof payloadSchemas)[Q]>;
@@ -48,6 +61,7 @@ export const feedFetchJobId = (feedId: number, dueAt: Date) => `feed-${feedId}-$
 export const FEED_TICK_SCHEDULER_ID = "feed-tick";
 export const RETAG_JOB_ID = (version: string) => `retag-${version}`;
 export const DIGEST_SCHEDULER_ID = "weekly-digest";
+export const ALERTS_SCHEDULER_ID = "alerts-detect";
 
 /** Default job options: retries with backoff for infrastructure faults (about 8 minutes in all); finished
  * jobs kept for an hour so their ids still dedupe a late duplicate enqueue. */

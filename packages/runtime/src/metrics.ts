@@ -49,6 +49,18 @@ export function createMetrics(service: string) {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    alertsRaised: new Counter({
+      name: "vesti_alerts_raised_total",
+      help: "Alerts raised on saved queries (one per query and episode)",
+      labelNames: ["granularity", "direction"] as const,
+      registers: [registry],
+    }),
+    alertEmails: new Counter({
+      name: "vesti_alert_emails_total",
+      help: "Alert e-mails by outcome (sent: accepted by the SMTP server; failed)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: "vesti_job_duration_seconds",
       help: "Job processing time",

@@ -1,7 +1,14 @@
 import { pruneFetchLog } from "@vesti/db";
 import { createMailTransport, DigestDeliveryError, type DigestRun } from "@vesti/digest";
-import { DIGEST_SCHEDULER_ID, FEED_TICK_SCHEDULER_ID, parsePayload, QueueName } from "@vesti/queue";
+import {
+  ALERTS_SCHEDULER_ID,
+  DIGEST_SCHEDULER_ID,
+  FEED_TICK_SCHEDULER_ID,
+  parsePayload,
+  QueueName,
+} from "@vesti/queue";
 import { type ServiceContext, timedHandler } from "@vesti/runtime";
+import { processDetectAlerts } from "./processors/detect-alerts";
 import { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
 import { processSendDigest } from "./processors/send-digest";
 
@@ -61,6 +68,26 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
     { concurrency: 1 },
   );
 
+  // The spike detector on every saved query, after each day's counts settle (ALERTS_CRON); weekly
+  // queries are tested on the first run after their ISO week ends (docs/alerts.md).
+  ctx.jobs.work(
+    QueueName.Alerts,
+    timedHandler(ctx, QueueName.Alerts, async (job) =>
+      processDetectAlerts(
+        {
+          db: ctx.db,
+          transport,
+          from: config.DIGEST_FROM,
+          logger: logger.child({ jobId: job.id }),
+          metrics: ctx.metrics,
+          now: () => new Date(),
+        },
+        parsePayload(QueueName.Alerts, job.data),
+      ),
+    ),
+    { concurrency: 1 },
+  );
+
   await ctx.jobs.schedule(FEED_TICK_SCHEDULER_ID, QueueName.FeedTick, { every }, { name: "tick", data: {} });
   await ctx.jobs.schedule(
     DIGEST_SCHEDULER_ID,
@@ -68,8 +95,20 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
     { pattern: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE },
     { name: "digest", data: {} },
   );
+  await ctx.jobs.schedule(
+    ALERTS_SCHEDULER_ID,
+    QueueName.Alerts,
+    { pattern: config.ALERTS_CRON, tz: config.DIGEST_TIME_ZONE },
+    { name: "alerts", data: {} },
+  );
   logger.info(
-    { everyMs: every, digest: config.DIGEST_CRON, tz: config.DIGEST_TIME_ZONE, jobs: ctx.jobs.kind },
+    {
+      everyMs: every,
+      digest: config.DIGEST_CRON,
+      alerts: config.ALERTS_CRON,
+      tz: config.DIGEST_TIME_ZONE,
+      jobs: ctx.jobs.kind,
+    },
     "job schedulers upserted",
   );
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAlertCommands } from "./alerts";
 import { registerArticleCommands } from "./article";
 import { registerClassifyCommands } from "./classify";
 import { registerDbCommands } from "./db";
@@ -24,6 +25,7 @@ export function registerCommands(program: Command): void {
   registerClassifyCommands(program);
   registerRetagCommands(program);
   registerDigestCommands(program);
+  registerAlertCommands(program);
   registerServeCommands(program);
   registerSqlCommands(program);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema";
+import { listAlerts } from "./alerts";
 
 // The weekly digest's reads (the analytics views, so the numbers are the ones analysts see) and its
 // subscribers and deliveries.
@@ -46,6 +47,16 @@ export interface DigestPair {
   articles: number;
 }
 
+/** An alert raised for a period of the week (a day of it, or the week itself). */
+export interface DigestAlert {
+  query: string;
+  themes: string[];
+  granularity: "day" | "week";
+  direction: "up" | "down";
+  period: string;
+  message: string;
+}
+
 export interface DigestData {
   /** Monday of the ISO week (YYYY-MM-DD). */
   weekStart: string;
@@ -64,6 +75,8 @@ export interface DigestData {
   latest: DigestArticle[];
   /** Theme pairs tagged on the same articles, most frequent first. */
   pairs: DigestPair[];
+  /** Alerts whose episode started in the week (docs/alerts.md), oldest first. */
+  alerts: DigestAlert[];
 }
 
 const WEEK = /^\d{4}-\d{2}-\d{2}$/;
@@ -185,6 +198,8 @@ export async function loadDigestData(
     WHERE week_start = ${week} GROUP BY theme_a, theme_b
     ORDER BY articles DESC, theme_a, theme_b LIMIT ${options.pairs ?? 5}`.execute(db);
 
+  const alerts = await listAlerts(db, { startingFrom: weekStart, startingTo: addDays(weekStart, 6) });
+
   return {
     weekStart,
     articles: total(weekStart),
@@ -196,6 +211,14 @@ export async function loadDigestData(
     aidHistory: history.rows,
     latest: latest.rows,
     pairs: pairs.rows,
+    alerts: alerts.map((a) => ({
+      query: a.query,
+      themes: a.themes,
+      granularity: a.granularity,
+      direction: a.direction,
+      period: a.period,
+      message: a.message,
+    })),
   };
 }
 
