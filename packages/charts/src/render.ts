@@ -27,12 +27,14 @@ export interface ChartSeries {
   color?: string;
 }
 
-/** An annotation on the time axis (a week of interest; alerts later). */
+/** An annotation on the time axis: a week of interest ("week"), an alert raised there ("alert"). */
 export interface ChartMark {
   /** YYYY-MM-DD */
   date: string;
   label: string;
   kind?: string;
+  /** A longer text shown on hover (an alert's message). */
+  title?: string;
 }
 
 export interface ChartSpec {
@@ -222,19 +224,27 @@ export function renderChart(spec: ChartSpec): RenderedChart {
   // Annotations under the series, so that they never take a click meant for a point.
   const mid = (fromDate.getTime() + toDate.getTime()) / 2;
   for (const m of spec.marks ?? []) {
-    const at = [{ x: parseDay(m.date), label: m.label }];
+    const at = [{ x: parseDay(m.date), label: m.label, title: m.title ?? m.label }];
     const right = at[0]!.x.getTime() > mid;
     const attrs = { "data-role": "annotation", "data-kind": m.kind ?? "note" };
+    const alert = m.kind === "alert";
     marks.push(
-      Plot.ruleX(at, { x: "x", stroke: "#444", strokeDasharray: "4,3", render: tagged(attrs) }),
+      Plot.ruleX(at, {
+        x: "x",
+        stroke: alert ? "#b3261e" : "#444",
+        strokeDasharray: alert ? "2,2" : "4,3",
+        title: "title",
+        render: tagged(attrs),
+      }),
       Plot.text(at, {
         x: "x",
         text: "label",
         frameAnchor: "top",
         textAnchor: right ? "end" : "start",
         dx: right ? -4 : 4,
-        dy: 4,
-        fill: "#444",
+        dy: alert ? 18 : 4,
+        fill: alert ? "#b3261e" : "#444",
+        title: "title",
         render: tagged(attrs),
       }),
     );

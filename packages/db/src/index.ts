@@ -23,6 +23,7 @@ export {
   trendQuerySchema,
 } from "./params";
 export {
+  type AlertMarkRow,
   type AlertQuery,
   type AlertQueryFilters,
   type AlertQueryInput,
@@ -30,6 +31,7 @@ export {
   type AlertSeriesRow,
   alertArticles,
   findAlertQuery,
+  listAlertMarks,
   listAlertQueries,
   listAlerts,
   loadAlertSeries,

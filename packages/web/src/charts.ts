@@ -1,5 +1,6 @@
 import {
   aidAttentionSpec,
+  type ChartMark,
   type ChartSeries,
   type ChartSpec,
   isoDay,
@@ -11,6 +12,7 @@ import {
   type Database,
   DIMENSION_NAMES,
   DIMENSIONS,
+  listAlertMarks,
   queryAidAttention,
   queryKosovoTie,
   querySeries,
@@ -72,6 +74,25 @@ const AID_COLUMNS = [
   "taxonomy_version",
 ];
 
+/** The alerts raised on these themes in the chart's range, as marks on its time axis (docs/alerts.md). */
+export async function alertMarks(
+  db: Kysely<Database>,
+  themes: readonly string[],
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<ChartMark[]> {
+  const alerts = await listAlertMarks(db, {
+    themes,
+    ...(range.from ? { from: range.from } : {}),
+    ...(range.to ? { to: range.to } : {}),
+  });
+  return alerts.map((a) => ({
+    date: a.period,
+    label: `${a.direction === "up" ? "▲" : "▼"} ${a.query}`.slice(0, 48),
+    kind: "alert",
+    title: a.message,
+  }));
+}
+
 export interface Reading {
   week: string | undefined;
   text: string;
@@ -94,6 +115,7 @@ export async function thesisChart(
       now,
     );
   const i = rows.findIndex((r) => r.week_start === week);
+  const alerts = await alertMarks(db, ["russian_aid", "chinese_aid", "eu_aid"], view);
   const reading = {
     week,
     text: readAidWeek(i >= 0 ? rows[i] : undefined, i > 0 ? rows[i - 1] : undefined),
@@ -107,7 +129,7 @@ export async function thesisChart(
       ...(view.from ? { from: view.from } : {}),
       ...(view.to ? { to: view.to } : {}),
       hidden: view.hide,
-      marks: week ? [{ date: week, label: periodLabel(week, "week"), kind: "week" }] : [],
+      marks: [...(week ? [{ date: week, label: periodLabel(week, "week"), kind: "week" }] : []), ...alerts],
       href: (id, period) =>
         `/articles?${articlesParams({ query: { theme: id as SeriesQuery["theme"], country: ["RS"] }, by: "week", period })}`,
     }),
@@ -195,6 +217,9 @@ export async function viewChart(
       ),
     ),
   );
+  const marks = await read((db) =>
+    alertMarks(db, [...new Set(view.series.map((s) => s.query.theme))], { from: view.from, to: view.to }),
+  );
   for (const [i, s] of view.series.entries()) {
     const rows = results[i]!;
     const themeLabel = labels.get(s.query.theme) ?? s.query.theme;
@@ -268,6 +293,7 @@ export async function viewChart(
         ),
       })),
       hidden: view.hide,
+      marks,
       href: (id, period) => {
         const d = byId.get(id)!;
         return `/articles?${articlesParams({ query: d.query, by: view.by, period })}`;

@@ -159,6 +159,34 @@ describe("the trends page's server", () => {
     expect((await get("/nothing-here")).status).toBe(404);
   });
 
+  it("marks the alerts raised on a chart's themes, with their message on hover", async () => {
+    const q = await sql<{ id: number }>`
+      INSERT INTO alert_queries (name, themes, countries, granularity, recipients)
+      VALUES ('Chinese aid <b>spike</b>', '{chinese_aid}', '{RS}', 'week', '{analyst@example.org}')
+      RETURNING id`.execute(t.db);
+    await sql`
+      INSERT INTO alerts (query_id, granularity, direction, period, last_period, mentions, articles, share,
+        expected_share, baseline_share, baseline_spread, baseline_periods, z, p_value, method, message)
+      VALUES (${q.rows[0]!.id}, 'week', 'up', ${HOSTILE_DAY}::date - extract(isodow FROM ${HOSTILE_DAY}::date)::int + 1,
+        ${HOSTILE_DAY}::date - extract(isodow FROM ${HOSTILE_DAY}::date)::int + 1, 9, 100, 0.09, 0.01, 0.01, 0.005,
+        12, 4.2, 0.00001, 'nb', 'Chinese aid <b>spike</b>: 9.0% of articles against 1.0% ± 0.5%')`.execute(
+      t.db,
+    );
+    try {
+      const landing = await text("/");
+      const marks = landing.match(/<g[^>]*data-kind="alert"[^>]*>[\s\S]*?<\/g>/g) ?? [];
+      expect(marks.length).toBeGreaterThanOrEqual(1);
+      expect(landing).toContain("▲ Chinese aid &lt;b&gt;spike&lt;/b&gt;");
+      expect(landing).toContain("Chinese aid &lt;b&gt;spike&lt;/b&gt;: 9.0% of articles against 1.0% ± 0.5%");
+      expect(landing).not.toContain("<b>spike</b>");
+      // explore marks the alerts of the themes it shows, and only those
+      expect(await text("/explore?theme=chinese_aid")).toMatch(/data-kind="alert"/);
+      expect(await text("/explore?theme=kosovo")).not.toMatch(/data-kind="alert"/);
+    } finally {
+      await sql`DELETE FROM alert_queries`.execute(t.db);
+    }
+  });
+
   it("serves PNG and SVG downloads", async () => {
     const png = Buffer.from(await (await get("/thesis.png")).arrayBuffer());
     expect(png.subarray(1, 4).toString()).toBe("PNG");

@@ -503,3 +503,35 @@ export async function retagInProgress(db: Kysely<Database>): Promise<boolean> {
     .executeTakeFirst();
   return r !== undefined;
 }
+
+/** What a chart needs to mark an alert: read from analytics.alerts, so the analysts' role can. */
+export interface AlertMarkRow {
+  alert_id: number;
+  query: string;
+  themes: string[];
+  granularity: "day" | "week";
+  direction: "up" | "down";
+  period: string;
+  share: number;
+  message: string;
+}
+
+/**
+ * Alerts on any of `themes` whose episode overlaps [from, to], newest first, at most `limit` (a chart
+ * shows a handful of marks, not hundreds).
+ */
+export async function listAlertMarks(
+  db: Kysely<Database>,
+  f: { themes: readonly string[]; from?: string; to?: string; limit?: number },
+): Promise<AlertMarkRow[]> {
+  if (f.themes.length === 0) return [];
+  const rows = await sql<AlertMarkRow>`
+    SELECT alert_id, query, themes, granularity, direction, period::text AS period, share, message
+    FROM analytics.alerts
+    WHERE themes && ${sql.val([...f.themes])}::text[]
+      ${f.to ? sql`AND period <= ${f.to}::date` : sql``}
+      ${f.from ? sql`AND last_period + CASE WHEN granularity = 'week' THEN 6 ELSE 0 END >= ${f.from}::date` : sql``}
+    ORDER BY period DESC, alert_id DESC
+    LIMIT ${f.limit ?? 12}`.execute(db);
+  return rows.rows;
+}
