@@ -44,10 +44,12 @@ export function createShutdown(logger: Logger, timeoutMs: number) {
     shutdown,
     /** Runs the closers registered so far (a start-up that failed half-way), without the exit code or timer. */
     close: runClosers,
-    /** Installs the signal handlers and a last-resort handler for unexpected errors. */
+    /** Installs the signal handlers (SIGTERM, SIGINT, SIGHUP) and a last-resort handler for unexpected errors. */
     listen() {
       process.once("SIGTERM", () => void shutdown("SIGTERM"));
       process.once("SIGINT", () => void shutdown("SIGINT"));
+      // A closed terminal: stop as cleanly as on Ctrl-C (the embedded database is stopped, not orphaned).
+      process.once("SIGHUP", () => void shutdown("SIGHUP"));
       process.on("unhandledRejection", (error) => {
         logger.error({ err: error }, "unhandled rejection");
       });

@@ -7,6 +7,8 @@ export interface CycleSummary {
   startedAt: number;
   fetched: number;
   notModified: number;
+  /** Not fetched: robots.txt does not allow it (or cannot be read yet). */
+  refused: number;
   failed: number;
   failures: Record<string, number>;
   itemsSeen: number;
@@ -18,6 +20,7 @@ const emptyCycle = (): CycleSummary => ({
   startedAt: Date.now(),
   fetched: 0,
   notModified: 0,
+  refused: 0,
   failed: 0,
   failures: {},
   itemsSeen: 0,
@@ -29,10 +32,11 @@ const emptyCycle = (): CycleSummary => ({
 export function formatCycle(c: CycleSummary, failingFeeds: number): string {
   const seconds = Math.max(0, Math.round((Date.now() - c.startedAt) / 1000));
   const parts = [
-    `${c.fetched + c.notModified + c.failed} feeds polled in ${seconds} s`,
+    `${c.fetched + c.notModified + c.refused + c.failed} feeds polled in ${seconds} s`,
     `${c.itemsNew} new items (${c.itemsSeen} seen)`,
   ];
   if (c.notModified) parts.push(`${c.notModified} unchanged`);
+  if (c.refused) parts.push(`${c.refused} not fetched by robots.txt`);
   if (c.failed)
     parts.push(
       `${c.failed} failed (${Object.entries(c.failures)
@@ -89,6 +93,7 @@ export function reportPollCycles(ctx: ServiceContext, onCycle?: (c: CycleSummary
       const kind = r.errorKind ?? "error";
       cycle.failures[kind] = (cycle.failures[kind] ?? 0) + 1;
     } else if (r.outcome === "ok") cycle.fetched++;
+    else if (r.outcome === "refused") cycle.refused++;
     else cycle.notModified++;
     cycle.itemsSeen += r.itemsFound;
     cycle.itemsNew += r.itemsNew;

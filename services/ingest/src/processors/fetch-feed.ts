@@ -361,7 +361,7 @@ async function refuse(
   deps.metrics.feedFetches.inc({ outcome: "refused" });
   logger.warn(
     { reason },
-    "robots.txt disallows the feed: not fetched (set robotsPermission if the site allows it)",
+    "robots.txt does not allow the feed (now): not fetched; the reason says why (set robotsPermission if the site allows it)",
   );
   return {
     status: "fetched",
