@@ -197,16 +197,20 @@ describe("the embedded default (no DATABASE_URL, no REDIS_URL)", () => {
 
   it("recovers after SIGKILL: joins the server left running, loses nothing and counts nothing twice", async () => {
     // A clean slate, then a run on slow feeds that is killed half-way.
-    const db = embeddedDb();
+    let db: Kysely<Database> | undefined;
     const child = spawnVesti(["run"], { ...home.env, SOURCES_FILE: slowSources, INGEST_CONCURRENCY: "2" });
-    child.stdout?.resume();
-    child.stderr?.resume();
+    let output = "";
+    child.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+    child.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+    // a failing wait must not leave the run behind
+    const killChild = () => child.exitCode === null && child.kill("SIGKILL");
     try {
       await waitFor(
         "the first feeds stored",
         async () => {
           if (!serverPid()) return false;
           try {
+            db ??= embeddedDb();
             const stored = await db
               .selectFrom("feed_fetches")
               .select("id")
@@ -218,10 +222,19 @@ describe("the embedded default (no DATABASE_URL, no REDIS_URL)", () => {
           }
         },
         120_000,
-      );
+      ).catch((error: unknown) => {
+        killChild();
+        throw new Error(`${(error as Error).message}; the run's output:\n${output}`);
+      });
     } finally {
-      await db.destroy();
+      await db?.destroy();
     }
+    // one in-process runner per database: a second `vesti run` is refused while this one runs
+    const second = await vesti(["run", "--once"], { ...home.env, SOURCES_FILE: slowSources });
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim().split("\n").at(-1)).toMatch(
+      /^vesti: another `vesti run` is already running on this database with in-process jobs/,
+    );
     const orphan = serverPid();
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));

@@ -6,11 +6,13 @@ import {
   describeMode,
   openServiceContext,
   type ServiceContext,
+  StartupError,
   startContextOpsServer,
 } from "@vesti/runtime";
 import { enqueueDueFeeds, startScheduler } from "@vesti/scheduler";
 import { startWebServer, webServerOptionsFromConfig } from "@vesti/web";
 import type { Command } from "commander";
+import pg from "pg";
 import { outletRunTable, themeTrendLines } from "../report";
 import { migrateDatabase } from "./db";
 import { syncSourcesFile } from "./sources";
@@ -45,10 +47,12 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
   });
   ctx.logger.info(describeMode(ctx));
   ctx.shutdown.listen();
+
   const startedAt = new Date();
   try {
     const applied = await migrateDatabase(ctx.databaseUrl);
     if (applied.length) ctx.logger.info({ applied }, "database migrated");
+    if (ctx.jobs.kind === "in-process") await holdRunnerLock(ctx);
     const report = await syncSourcesFile(ctx.db, options.sourcesFile ?? config.SOURCES_FILE);
     ctx.logger.info(
       `sources: ${report.outlets.added.length + report.outlets.changed.length} outlets added or changed, ` +
@@ -108,6 +112,28 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
   );
   await ctx.shutdown.shutdown("--once finished");
   return ctx;
+}
+
+/**
+ * One in-process runner per database: a second `vesti run` on the same database would run a second
+ * scheduler with its own politeness gate (twice the requests per host). A session advisory lock, held on
+ * its own connection for the life of the process, keeps it to one.
+ */
+async function holdRunnerLock(ctx: ServiceContext): Promise<void> {
+  const client = new pg.Client({ connectionString: ctx.databaseUrl, application_name: "vesti-runner-lock" });
+  client.on("error", () => {});
+  await client.connect();
+  const got = await client.query<{ ok: boolean }>(
+    "SELECT pg_try_advisory_lock(hashtextextended('vesti:in-process-runner', 0)) AS ok",
+  );
+  if (!got.rows[0]?.ok) {
+    await client.end();
+    throw new StartupError(
+      "another `vesti run` is already running on this database with in-process jobs: stop it first; " +
+        "to run several workers, use the distributed mode (set DATABASE_URL and REDIS_URL)",
+    );
+  }
+  ctx.shutdown.add("runner lock", () => client.end());
 }
 
 /** The trends page beside the pipeline, on the same database; a taken port costs the page, not the run. */
