@@ -1,8 +1,9 @@
 import { CYR_LANGS, type CyrLang, cyrForeignCounts, cyrLetterEvidence, LATIN_TO_CYR } from "./alphabets";
 import { francDistances } from "./franc-core";
-import { type Hint, readHints } from "./hints";
-import { knows, langMask, lexiconMask } from "./lexicon";
-import { BCS_ENDINGS, BCS_WORDS, CYR_WORDS, countHits, EN_WORDS } from "./words";
+import { type Hint, type HintLang, readHints } from "./hints";
+import { latinLetterEvidence } from "./latin-letters";
+import { knows, type LexLang, langMask, lexiconMask } from "./lexicon";
+import { CYR_WORDS, countHits, LATIN_WORD_BASE, LATIN_WORD_FLOOR, LATIN_WORDS } from "./words";
 
 export interface LangInput {
   title: string;
@@ -19,6 +20,84 @@ export interface LangResult {
   confidence: number;
   /** Raw franc scores (1 = best) over the candidates franc was asked about; empty when letters decided. */
   scores: Record<string, number>;
+}
+
+/** One candidate's evidence, in nats (natural-log units): the largest total wins. */
+export interface CandidateEvidence {
+  /** A language, or `other` (Latin text in some language we do not answer: it makes the answer `und`). */
+  lang: string;
+  total: number;
+  /** Log prior: base rates, or the feed's language and the country when given. */
+  prior: number;
+  /** Letters: alphabets and letter frequencies. */
+  letters: number;
+  /** Function words. */
+  words: number;
+  /** Dictionary look-ups. */
+  dictionary: number;
+  /** franc's trigram distance, weighed by the length of the text. */
+  franc: number;
+}
+
+/** What decided an item: everything detectLanguage weighed, for `vesti classify --explain`. */
+export interface LangEvidence {
+  /** The text that was read: title and summary, cut, URLs and markup dropped. */
+  text: string;
+  script: ScriptSplit;
+  /** Letters of the main script. */
+  letters: number;
+  hints: { feedLanguage: HintLang | null; country: string | null; countryLanguage: HintLang | null };
+  /** Set when the answer came before any weighing (too few letters, too mixed, an alphabet we do not
+   * handle, or a single candidate left by the letters). */
+  shortcut: string | null;
+  /** Candidates the letters left, with their evidence, best first. */
+  candidates: CandidateEvidence[];
+  /** Function words found, per candidate. */
+  functionWords: Record<string, string[]>;
+  /** Per word looked up, whose dictionaries know it (words no candidate knows are listed with []). */
+  dictionary: { word: string; known: string[] }[];
+  /** Letters outside each Cyrillic language's alphabet (only for Cyrillic text). */
+  foreignLetters: Partial<Record<CyrLang, number>> | null;
+  /** franc: the weight its distance got (0 to 1, by length) and its scores (1 = best). */
+  franc: { weight: number; scores: Record<string, number> } | null;
+}
+
+export interface ExplainedLangResult extends LangResult {
+  evidence: LangEvidence;
+}
+
+/** Collects the evidence as the decision is made; null on the normal path, which then pays nothing. */
+type Trace = Omit<LangEvidence, "text" | "script" | "letters" | "hints">;
+
+function newTrace(): Trace {
+  return { shortcut: null, candidates: [], functionWords: {}, dictionary: [], foreignLetters: null, franc: null };
+}
+
+type Term = Exclude<keyof CandidateEvidence, "lang" | "total">;
+type Terms = Record<Term, number>;
+
+function zeroTerms(): Terms {
+  return { prior: 0, letters: 0, words: 0, dictionary: 0, franc: 0 };
+}
+
+function totalOf(t: Terms): number {
+  return t.prior + t.letters + t.words + t.dictionary + t.franc;
+}
+
+function recordCandidates(trace: Trace | null, terms: ReadonlyMap<string, Terms>): void {
+  if (!trace) return;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  trace.candidates = [...terms.entries()]
+    .map(([lang, t]) => ({
+      lang,
+      total: round(totalOf(t)),
+      prior: round(t.prior),
+      letters: round(t.letters),
+      words: round(t.words),
+      dictionary: round(t.dictionary),
+      franc: round(t.franc),
+    }))
+    .sort((a, b) => b.total - a.total);
 }
 
 /** Text beyond this many characters adds cost, not accuracy: a headline plus a sentence is plenty. */
@@ -83,6 +162,12 @@ interface Word {
   lat: number;
   /** Starts uppercase or has inner capitals (iPhone): a name or a brand rather than running text. */
   named: boolean;
+  /** Written in capitals only (NATO, EU, or an all-caps headline's words). */
+  upper: boolean;
+  /** Opens the text or a sentence: capitalised by rule, so its capital says nothing about a name. */
+  initial: boolean;
+  /** The parts of a word written in camel case (UnleadedStocks, iPhone), lowercase; null otherwise. */
+  camel: string[] | null;
 }
 
 /** Join title and summary, cut to MAX_CHARS at a word boundary, drop URLs, e-mails, handles and markup. */
@@ -121,9 +206,12 @@ function tokenize(text: string): Word[] {
   const words: Word[] = [];
   const n = text.length;
   let i = 0;
+  let sentenceStart = true;
   while (i < n) {
     let c = text.charCodeAt(i);
     if (!isLatinLetter(c) && !isCyrLetter(c)) {
+      // . ! ? : … end a sentence (or a headline's kicker): the next word is capitalised by rule.
+      if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3a || c === 0x2026) sentenceStart = true;
       i++;
       continue;
     }
@@ -147,9 +235,26 @@ function tokenize(text: string): Word[] {
     }
     const raw = text.slice(start, i);
     const first = raw[0]!;
-    words.push({ text: raw.toLowerCase(), cyr, lat, named: first !== first.toLowerCase() || upperInside });
+    const lower = raw.toLowerCase();
+    words.push({
+      text: lower,
+      cyr,
+      lat,
+      named: first !== first.toLowerCase() || upperInside,
+      upper: raw !== lower && raw === raw.toUpperCase(),
+      initial: sentenceStart,
+      camel: upperInside && lat > 0 && raw !== raw.toUpperCase() ? camelParts(raw) : null,
+    });
+    sentenceStart = false;
   }
   return words;
+}
+
+const CAMEL_PART = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})/gu;
+
+/** "UnleadedStocks" → ["unleaded", "stocks"]: the words a camel-case name or file name is made of. */
+function camelParts(raw: string): string[] {
+  return (raw.match(CAMEL_PART) ?? []).map((p) => p.toLowerCase());
 }
 
 /** Rewrite a mostly-Cyrillic word's Latin look-alikes as Cyrillic (and count them as such). */
@@ -217,11 +322,9 @@ export function splitScripts(words: readonly Word[]): ScriptSplit {
 const T = {
   francScale: 1000,
   francScaleLatin: 600,
-  prior: 1.5, // Latin: the feed's declared language
-  wordHit: 1.5,
-  bcsLetter: 1,
-  asciiEnglish: 2, // plain-ASCII Latin text with nothing else to go on is English more often than not
-  bcsEnding: 1.5,
+  latinWordWeight: 0.5, // Latin: function words' log frequency ratios (rough frequencies)
+  latinLetterWeight: 0.3, // Latin letter model: rough frequencies, and it reads the letters franc reads
+  latinNamed: 0.5, // Latin: weight of a name's letters and dictionary answer against a running word's
   cyrWord: 2.5,
   // Cyrillic: log posterior = log prior + marker + shapeWeight · shape + words + lexicon + w(n) · franc.
   markerWeight: 1, // presence and absence of the letters outside the shared core (alphabets.ts)
@@ -244,14 +347,6 @@ interface Decision {
   lang: Lang;
   confidence: number;
   scores: Record<string, number>;
-}
-
-/** Confidence from the winning margin (nats) and the amount of text. */
-function confidenceOf(margin: number, letters: number): number {
-  const p = 1 / (1 + Math.exp(-margin)); // two-way posterior of winner over runner-up
-  const size = Math.min(1, letters / 30);
-  const c = p * (0.5 + 0.5 * size);
-  return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
 }
 
 function rank<K extends string>(evidence: Map<K, number>): [K, number][] {
@@ -305,7 +400,7 @@ function textWeight(letters: number, half: number): number {
   return a / (1 + a);
 }
 
-function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
+function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null): Decision {
   const parts: string[] = [];
   const codes: number[] = [];
   for (const w of words) {
@@ -318,10 +413,14 @@ function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
   }
   const letters = codes.length;
   const foreign = cyrForeignCounts(codes, letters);
+  if (trace) trace.foreignLetters = foreign;
   let minForeign = Number.POSITIVE_INFINITY;
   for (const l of CYR_LANGS) minForeign = Math.min(minForeign, foreign[l]);
   // Letters nobody here uses (Kazakh ә қ, Old Russian ѣ …) in bulk: out of scope.
-  if (minForeign > Math.max(2, letters * 0.1)) return { lang: "und", confidence: 0, scores: {} };
+  if (minForeign > Math.max(2, letters * 0.1)) {
+    if (trace) trace.shortcut = "letters outside every alphabet we handle";
+    return { lang: "und", confidence: 0, scores: {} };
+  }
   // A language whose alphabet lacks several of the letters is out, with no need to ask franc.
   const cands = CYR_LANGS.filter((l) => foreign[l] <= minForeign + Math.floor(letters / 100));
   const lx = cyrLetterEvidence(codes, letters);
@@ -331,33 +430,48 @@ function detectCyrillic(words: readonly Word[], hint: Hint): Decision {
   for (const l of cands) only.push(...FRANC_CYR[l]);
   const franc = cands.length > 1 ? francDistances(text, "Cyrillic", only) : null;
   const w = textWeight(letters, T.textHalf);
+  if (trace && franc) trace.franc = { weight: round3(w), scores: franc.scores };
+  if (trace && cands.length === 1) trace.shortcut = `only ${cands[0]}'s alphabet has all the letters`;
   // log posterior (up to a constant) = log prior + letter log-likelihood + words + w · franc (+ dictionaries below).
-  const evidence = new Map<CyrLang, number>();
+  const terms = new Map<CyrLang, Terms>();
   for (const l of cands) {
-    let e = prior[l] + T.markerWeight * lx.marker[l] + T.shapeWeight * lx.shape[l];
+    const t = zeroTerms();
+    t.prior = prior[l];
+    t.letters = T.markerWeight * lx.marker[l] + T.shapeWeight * lx.shape[l];
     // Function words are lexical evidence like the letters: a hit counts whatever the length.
-    e += T.cyrWord * countHits(parts, CYR_WORDS[l]);
+    const hits = countHits(parts, CYR_WORDS[l]);
+    t.words = T.cyrWord * hits;
+    if (trace && hits > 0) trace.functionWords[l] = parts.filter((p) => CYR_WORDS[l].has(p));
     if (franc) {
       let d = Number.POSITIVE_INFINITY;
       for (const code of FRANC_CYR[l]) d = Math.min(d, franc.distances.get(code) ?? d);
-      e -= (w * d) / T.francScale;
+      t.franc = -(w * d) / T.francScale;
     }
-    evidence.set(l, e);
+    terms.set(l, t);
   }
   // What settles a headline or a two-word comment: which of the languages' dictionaries know its words.
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
   // the slowest step.
-  if (cands.length > 1 && margin(rank(evidence)) < T.lexSkip) {
-    const lex = lexiconEvidence(parts, cands);
-    for (const l of cands) evidence.set(l, evidence.get(l)! + lex[l]);
+  if (cands.length > 1 && margin(rankTerms(terms)) < T.lexSkip) {
+    const lex = lexiconEvidence(parts, cands, trace, CYRILLIC_LEX);
+    for (const l of cands) terms.get(l)!.dictionary = lex[l]!;
   }
-  const ranked = rank(evidence);
+  recordCandidates(trace, terms);
+  const ranked = rankTerms(terms);
   const top = ranked[0]!;
   return {
     lang: outLang(top[0], hint, "Cyrl"),
     confidence: posteriorConfidence(ranked),
     scores: franc?.scores ?? {},
   };
+}
+
+function rankTerms<K extends string>(terms: ReadonlyMap<K, Terms>): [K, number][] {
+  return [...terms.entries()].map(([k, t]): [K, number] => [k, totalOf(t)]).sort((a, b) => b[1] - a[1]);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 // How often a language's dictionary knows a word of running text in that language (names and rare words
@@ -367,29 +481,56 @@ const LEX_COVER = 0.92;
 const LEX_OVERLAP = 0.3;
 const LEX_KNOWN = Math.log(LEX_COVER / LEX_OVERLAP);
 const LEX_UNKNOWN = Math.log((1 - LEX_COVER) / (1 - LEX_OVERLAP));
+// Latin text: English and Serbian share far fewer words than the Slavic languages do. Of a Serbian text's
+// words (function words aside) English knows about one in twenty (international words, names); of an
+// English text's, the Serbian dictionary, through the Latin spellings, knows about one in five (short
+// words, loanwords, and English words it lists in transliteration: "роцк", "олд").
+const LEX_OVERLAP_LATIN: Partial<Record<LexLang, number>> = { en: 0.05, sr: 0.2 };
+interface LexWeights {
+  known: (l: LexLang) => number;
+  unknown: (l: LexLang) => number;
+}
+const CYRILLIC_LEX: LexWeights = { known: () => LEX_KNOWN, unknown: () => LEX_UNKNOWN };
+const latinKnown = Object.fromEntries(
+  Object.entries(LEX_OVERLAP_LATIN).map(([l, o]) => [l, Math.log(LEX_COVER / o)]),
+) as Record<LexLang, number>;
+const latinUnknown = Object.fromEntries(
+  Object.entries(LEX_OVERLAP_LATIN).map(([l, o]) => [l, Math.log((1 - LEX_COVER) / (1 - o))]),
+) as Record<LexLang, number>;
+const LATIN_LEX: LexWeights = { known: (l) => latinKnown[l], unknown: (l) => latinUnknown[l] };
 
 /**
  * Per candidate, the log-likelihood ratio of its dictionary knowing (or not knowing) each word, against
  * the word being from some other language: +1.1 nats per known word, -2.2 per unknown one (half that
  * for words of two or three letters). A word every candidate knows moves nothing; a word none knows (a
- * name, a typo, slang) is left out rather than held against all of them. Each language is judged by its own dictionary only: the dictionaries' answers are
- * strongly correlated (a word Serbian knows, Macedonian usually knows too), so multiplying them all in
- * would count the same evidence several times.
+ * name, a typo, slang) is left out rather than held against all of them. Each language is judged by its
+ * own dictionary only: the dictionaries' answers are strongly correlated (a word Serbian knows, Macedonian
+ * usually knows too), so multiplying them all in would count the same evidence several times.
+ * `weights[i]`, when given, scales word i (names count less than running text).
  */
-function lexiconEvidence(parts: readonly string[], cands: readonly CyrLang[]): Record<CyrLang, number> {
-  const ev: Record<CyrLang, number> = { ru: 0, uk: 0, be: 0, bg: 0, mk: 0, sr: 0 };
+function lexiconEvidence<L extends LexLang>(
+  parts: readonly string[],
+  cands: readonly L[],
+  trace: Trace | null,
+  lw: LexWeights,
+  weights?: readonly number[],
+): Partial<Record<L, number>> {
+  const ev: Partial<Record<L, number>> = {};
+  for (const l of cands) ev[l] = 0;
   const want = langMask(cands);
   let looked = 0;
-  for (const word of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const word = parts[i]!;
     if (word.length < 2) continue;
     if (++looked > T.lexWords) break;
     const mask = lexiconMask(word, want);
+    if (trace) trace.dictionary.push({ word, known: cands.filter((l) => knows(mask, l)) });
     let any = false;
     for (const l of cands) if (knows(mask, l)) any = true;
     if (!any) continue;
     // Two- and three-letter strings turn up in other dictionaries by chance (abbreviations, interjections).
-    const k = word.length <= 3 ? 0.5 : 1;
-    for (const l of cands) ev[l] += k * (knows(mask, l) ? LEX_KNOWN : LEX_UNKNOWN);
+    const k = (word.length <= 3 ? 0.5 : 1) * (weights ? weights[i]! : 1);
+    for (const l of cands) ev[l]! += k * (knows(mask, l) ? lw.known(l) : lw.unknown(l));
   }
   return ev;
 }
@@ -402,59 +543,149 @@ function posteriorConfidence(ranked: readonly [string, number][]): number {
   return Math.round((1 / z) * 1000) / 1000;
 }
 
-const BCS_LETTER = /[čćžšđ]/g;
-const NON_ASCII = /[^\x00-\x7f]/;
+type LatinCand = "en" | "sr" | "other";
 
-function detectLatin(words: readonly Word[], hint: Hint): Decision {
+// Prior over Latin text when nothing says where it comes from. In Vesti's feeds Serbian Latin is the
+// commonest Latin text (Serbian outlets' titles are mostly Latin), English the next (international
+// outlets, English services); other languages (Albanian, Slovene, German …) are rare, and `other` stands for
+// all of them together.
+const LATIN_PRIOR: Record<LatinCand, number> = { sr: 0.35, en: 0.55, other: 0.1 };
+// How much likelier the feed's language (and, separately, the country's) makes its language for Latin
+// text. Weaker than for Cyrillic text: English and Serbian share few words, so the text itself nearly
+// always decides, and a Serbian outlet's feed carries English items (an English service, a quoted
+// statement) that a strong prior would turn into Serbian. It tips a two-word call, and no more.
+const LATIN_HINT_RATIO = 1.5;
+
+/** Log prior over the Latin candidates: base rates, times a likelihood ratio for the country's language
+ * and another for the feed's, normalised. */
+function latinLogPrior(hint: Hint): Record<LatinCand, number> {
+  const feed =
+    hint.lang === "en" ? "en" : hint.lang === "sr" || hint.lang === "hr" || hint.lang === "bs" ? "sr" : null;
+  const odds: Record<LatinCand, number> = { ...LATIN_PRIOR };
+  if (hint.latinCountryLang) odds[hint.latinCountryLang] *= LATIN_HINT_RATIO;
+  if (feed) odds[feed] *= LATIN_HINT_RATIO;
+  const z = odds.sr + odds.en + odds.other;
+  return { sr: Math.log(odds.sr / z), en: Math.log(odds.en / z), other: Math.log(odds.other / z) };
+}
+
+const LATIN_CANDS: readonly LatinCand[] = ["sr", "en", "other"];
+
+// Latin tokens that are not words of running text: acronyms in a text that is not all capitals (EU, NATO,
+// PDF), and strings of two or more letters with no vowel and no r to carry a syllable (pdf, jpg, www, km;
+// Serbian's vowelless words all have r: prst, vrh, trg).
+const VOWEL_OR_R = /[aeiouyráéíóúàèìòùäëïöüâêîôûåæøœ]/;
+function isLatinNonWord(w: Word, allCaps: boolean): boolean {
+  if (w.text.length < 2) return false;
+  if (!allCaps && w.upper) return true;
+  return !VOWEL_OR_R.test(w.text);
+}
+
+/** Single letters in a run of three or more (U P D A T E D, P D A) are spelled out, not words. */
+function spelledOut(latin: readonly Word[]): Set<Word> {
+  const out = new Set<Word>();
+  let run: Word[] = [];
+  const flush = () => {
+    if (run.length >= 3) for (const w of run) out.add(w);
+    run = [];
+  };
+  for (const w of latin) {
+    if (w.text.length === 1) run.push(w);
+    else flush();
+  }
+  flush();
+  return out;
+}
+
+function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): Decision {
+  let latin = words.filter((w) => w.lat > 0);
+  const allCaps = latin.every((w) => w.upper || w.text.length < 2);
+  const spelled = spelledOut(latin);
+  const real = latin.filter((w) => !spelled.has(w) && !isLatinNonWord(w, allCaps));
+  // Nothing but acronyms, abbreviations or spelled-out letters: judge them, as there is nothing else.
+  if (real.length > 0) latin = real;
+  const allNamed = latin.every((w) => w.named);
   const parts: string[] = [];
+  const weights: number[] = [];
   let letters = 0;
-  for (const w of words) {
-    if (w.lat === 0) continue;
+  for (const w of latin) {
     parts.push(w.text);
+    // Names and brands say less about the language of the text than running words do.
+    weights.push(w.named && !allNamed && (!w.initial || w.upper) ? T.latinNamed : 1);
     letters += w.lat;
   }
   const text = parts.join(" ");
   const franc = francDistances(text, "Latin", FRANC_LATIN);
-  const enHits = countHits(parts, EN_WORDS);
-  const bcsHits = countHits(parts, BCS_WORDS);
-  let bcsEndings = 0;
-  for (const p of parts) if (p.length > 3 && BCS_ENDINGS.test(p)) bcsEndings++;
-  const bcsLetters = Math.min(3, text.match(BCS_LETTER)?.length ?? 0);
-  const ascii = !NON_ASCII.test(text);
-
-  let en = Number.NEGATIVE_INFINITY;
-  let bcs = Number.NEGATIVE_INFINITY;
+  const w = textWeight(letters, T.textHalf);
+  if (trace) trace.franc = { weight: round3(w), scores: franc.scores };
+  let en = Number.POSITIVE_INFINITY;
+  let bcs = Number.POSITIVE_INFINITY;
   let bcsCode = "srp";
-  let other = Number.NEGATIVE_INFINITY;
+  let other = Number.POSITIVE_INFINITY;
   for (const [code, d] of franc.distances) {
-    const e = -d / T.francScaleLatin;
-    if (code === "eng") en = e;
+    if (code === "eng") en = d;
     else if (BCS_FRANC.has(code)) {
-      if (e > bcs) {
-        bcs = e;
+      if (d < bcs) {
+        bcs = d;
         bcsCode = code;
       }
-    } else other = Math.max(other, e);
+    } else other = Math.min(other, d);
   }
-  // Function words are decisive on headlines, where trigrams are too few.
-  en += T.wordHit * enHits + (ascii ? T.asciiEnglish : 0);
-  bcs += T.wordHit * bcsHits + T.bcsLetter * bcsLetters + T.bcsEnding * bcsEndings;
-  if (hint.lang === "en") en += T.prior;
-  if (hint.lang === "sr" || hint.lang === "hr" || hint.lang === "bs") bcs += T.prior;
-  const ranked = rank(
-    new Map([
-      ["en", en],
-      ["sr", bcs],
-      ["other", other],
-    ]),
-  );
+  const prior = latinLogPrior(hint);
+  const lx = latinLetterEvidence(parts, weights);
+  const terms = new Map<LatinCand, Terms>();
+  for (const l of LATIN_CANDS) terms.set(l, { ...zeroTerms(), prior: prior[l] });
+  const tEn = terms.get("en")!;
+  const tSr = terms.get("sr")!;
+  const tOther = terms.get("other")!;
+  tEn.franc = (-w * en) / T.francScaleLatin;
+  tSr.franc = (-w * bcs) / T.francScaleLatin;
+  tOther.franc = (-w * other) / T.francScaleLatin;
+  // Letters, as likelihood ratios against a generic Latin alphabet (so `other` stays at 0).
+  tEn.letters = T.latinLetterWeight * (lx.en - lx.other);
+  tSr.letters = T.latinLetterWeight * (lx.sr - lx.other);
+  // Function words, by how much likelier each is in English or Serbian than in a third language. A lone
+  // "i" is Serbian when lowercase; "I" is the English pronoun unless it opens the text or the text is in
+  // capitals or title case.
+  const fnWords: string[] = [];
+  const content: string[] = [];
+  const contentWeights: number[] = [];
+  for (let i = 0; i < latin.length; i++) {
+    const word = latin[i]!;
+    const p = word.text;
+    const f = LATIN_WORDS.get(p);
+    if (!f) {
+      // A camel-case name is judged by the words it is made of, each at the name's weight.
+      for (const part of word.camel ?? [p]) {
+        content.push(part);
+        contentWeights.push(weights[i]!);
+      }
+      continue;
+    }
+    let fe = f.en;
+    let fs = f.sr;
+    if (p === "i") {
+      if (!word.named) fe = LATIN_WORD_FLOOR;
+      else if (word.initial || allNamed) fe = fs = LATIN_WORD_BASE;
+      else fs = LATIN_WORD_FLOOR;
+    }
+    fnWords.push(p);
+    tEn.words += T.latinWordWeight * Math.log(fe / LATIN_WORD_BASE);
+    tSr.words += T.latinWordWeight * Math.log(fs / LATIN_WORD_BASE);
+  }
+  if (trace && fnWords.length) trace.functionWords.latin = fnWords;
+  // Dictionaries for the other words: English, and Serbian through the Cyrillic spellings.
+  const lex = lexiconEvidence(content, ["en", "sr"] as const, trace, LATIN_LEX, contentWeights);
+  tEn.dictionary = lex.en!;
+  tSr.dictionary = lex.sr!;
+  recordCandidates(trace, terms);
+  const ranked = rankTerms(terms);
   const top = ranked[0]!;
-  const gap = margin(ranked);
+  const confidence = posteriorConfidence(ranked);
   if (top[0] === "other") return { lang: "und", confidence: 0, scores: franc.scores };
-  if (top[0] === "en") return { lang: "en", confidence: confidenceOf(gap, letters), scores: franc.scores };
+  if (top[0] === "en") return { lang: "en", confidence, scores: franc.scores };
   let lang = outLang("sr", hint, "Latn");
   if (lang === "sr" && hint.bsCountry && bcsCode === "bos") lang = "bs";
-  return { lang, confidence: confidenceOf(gap, letters), scores: franc.scores };
+  return { lang, confidence, scores: franc.scores };
 }
 
 /** Turn a detected language into the answer, applying the Serbian/Croatian/Bosnian hints. */
@@ -466,8 +697,8 @@ function outLang(lang: CyrLang | "sr", hint: Hint, script: "Cyrl" | "Latn"): Lan
 }
 
 /** Words of the text, with look-alike letters fixed, and how its scripts split. */
-function analyse(input: LangInput): { words: Word[]; split: ScriptSplit; mainLetters: number } {
-  const words = tokenize(prepareText(input));
+function analyse(text: string): { words: Word[]; split: ScriptSplit; mainLetters: number } {
+  const words = tokenize(text);
   for (const w of words) fixHomoglyphs(w);
   const split = splitScripts(words);
   let mainLetters = 0;
@@ -480,23 +711,60 @@ function analyse(input: LangInput): { words: Word[]; split: ScriptSplit; mainLet
  * the answer is always `und`.
  */
 export function languageLetters(input: LangInput): number {
-  return analyse(input).mainLetters;
+  return analyse(prepareText(input)).mainLetters;
 }
 
-export function detectLanguage(input: LangInput): LangResult {
-  const { words, split, mainLetters } = analyse(input);
-  if (mainLetters === 0) return { ...UND };
-  if (mainLetters < MIN_LETTERS) return { ...UND, script: split.script };
+/** The one decision path; `trace` (null on the normal path) collects the evidence for explainLanguage. */
+function decide(input: LangInput, text: string, trace: Trace | null): LangResult & { split: ScriptSplit; mainLetters: number } {
+  const { words, split, mainLetters } = analyse(text);
+  const base = { split, mainLetters };
+  if (mainLetters === 0) {
+    if (trace) trace.shortcut = "no letters";
+    return { ...UND, ...base };
+  }
+  if (mainLetters < MIN_LETTERS) {
+    if (trace) trace.shortcut = `fewer than ${MIN_LETTERS} letters`;
+    return { ...UND, script: split.script, ...base };
+  }
   // Too mixed to say: running text of comparable size in both scripts.
   if (split.script === "mixed" && split.share < 0.6 && Math.min(split.runCyr, split.runLat) >= 8) {
-    return { ...UND, script: "mixed" };
+    if (trace) trace.shortcut = "running text of comparable size in both scripts";
+    return { ...UND, script: "mixed", ...base };
   }
   const hint = readHints(input);
-  const r = split.main === "Cyrl" ? detectCyrillic(words, hint) : detectLatin(words, hint);
+  const r = split.main === "Cyrl" ? detectCyrillic(words, hint, trace) : detectLatin(words, hint, trace);
   return {
     lang: r.lang,
     script: split.script,
     confidence: r.lang === "und" ? 0 : r.confidence,
     scores: r.scores,
+    ...base,
+  };
+}
+
+export function detectLanguage(input: LangInput): LangResult {
+  const { split: _s, mainLetters: _m, ...result } = decide(input, prepareText(input), null);
+  return result;
+}
+
+/** detectLanguage's answer with the evidence that decided it (same code path, with a trace). */
+export function explainLanguage(input: LangInput): ExplainedLangResult {
+  const text = prepareText(input);
+  const trace = newTrace();
+  const { split, mainLetters, ...result } = decide(input, text, trace);
+  const hint = readHints(input);
+  return {
+    ...result,
+    evidence: {
+      text,
+      script: split,
+      letters: mainLetters,
+      hints: {
+        feedLanguage: hint.lang,
+        country: hint.country,
+        countryLanguage: split.main === "Cyrl" ? hint.countryLang : hint.latinCountryLang,
+      },
+      ...trace,
+    },
   };
 }
