@@ -3,7 +3,16 @@ import { francDistances } from "./franc-core";
 import { type Hint, type HintLang, readHints } from "./hints";
 import { latinLetterEvidence } from "./latin-letters";
 import { knows, type LexLang, langMask, lexiconMask } from "./lexicon";
-import { CYR_WORDS, countHits, LATIN_WORD_BASE, LATIN_WORD_FLOOR, LATIN_WORDS } from "./words";
+import {
+  CYR_ANY_WORD,
+  CYR_WORD_BASE,
+  CYR_WORD_FLOOR,
+  CYR_WORD_KNOWN,
+  CYR_WORDS,
+  LATIN_WORD_BASE,
+  LATIN_WORD_FLOOR,
+  LATIN_WORDS,
+} from "./words";
 
 export interface LangInput {
   title: string;
@@ -308,8 +317,12 @@ export function splitScripts(words: readonly Word[]): ScriptSplit {
     }
   }
   const total = wc + wl;
-  const main = wc >= wl ? "Cyrl" : "Latn";
-  const share = total === 0 ? 1 : Math.max(wc, wl) / total;
+  let main: "Cyrl" | "Latn" = wc >= wl ? "Cyrl" : "Latn";
+  // Running text in one script only: that is the text's script, however long the names in the other
+  // ("альбома The System Has Failed", "на Allmusic" are Russian).
+  if (!allNamed && runCyr > 0 && runLat === 0) main = "Cyrl";
+  else if (!allNamed && runLat > 0 && runCyr === 0) main = "Latn";
+  const share = total === 0 ? 1 : (main === "Cyrl" ? wc : wl) / total;
   // Genuinely mixed: both scripts carry running text, not just a name or two.
   const minorRun = main === "Cyrl" ? runLat : runCyr;
   const script: Script = 1 - share >= MIXED_MIN_SHARE && minorRun >= 4 ? "mixed" : main;
@@ -325,7 +338,7 @@ const T = {
   latinWordWeight: 0.5, // Latin: function words' log frequency ratios (rough frequencies)
   latinLetterWeight: 0.3, // Latin letter model: rough frequencies, and it reads the letters franc reads
   latinNamed: 0.5, // Latin: weight of a name's letters and dictionary answer against a running word's
-  cyrWord: 2.5,
+  cyrWordWeight: 1, // Cyrillic: function words' log frequency ratios
   // Cyrillic: log posterior = log prior + marker + shapeWeight · shape + words + lexicon + w(n) · franc.
   markerWeight: 1, // presence and absence of the letters outside the shared core (alphabets.ts)
   shapeWeight: 0.3, // spread of the shared letters: rough frequencies, small differences between languages
@@ -438,10 +451,6 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
     const t = zeroTerms();
     t.prior = prior[l];
     t.letters = T.markerWeight * lx.marker[l] + T.shapeWeight * lx.shape[l];
-    // Function words are lexical evidence like the letters: a hit counts whatever the length.
-    const hits = countHits(parts, CYR_WORDS[l]);
-    t.words = T.cyrWord * hits;
-    if (trace && hits > 0) trace.functionWords[l] = parts.filter((p) => CYR_WORDS[l].has(p));
     if (franc) {
       let d = Number.POSITIVE_INFINITY;
       for (const code of FRANC_CYR[l]) d = Math.min(d, franc.distances.get(code) ?? d);
@@ -449,11 +458,27 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
     }
     terms.set(l, t);
   }
+  // Function words, by how much likelier each is in one language than in some language or other: lexical
+  // evidence like the letters, counted whatever the length of the text.
+  const content: string[] = [];
+  const want = langMask(cands);
+  for (const p of parts) {
+    if (!CYR_ANY_WORD.has(p)) {
+      content.push(p);
+      continue;
+    }
+    const mask = cands.length > 1 ? lexiconMask(p, want) : 0;
+    for (const l of cands) {
+      const f = CYR_WORDS[l].get(p) ?? (knows(mask, l) ? CYR_WORD_KNOWN : CYR_WORD_FLOOR);
+      terms.get(l)!.words += T.cyrWordWeight * Math.log(f / CYR_WORD_BASE);
+    }
+    if (trace) (trace.functionWords.cyrillic ??= []).push(p);
+  }
   // What settles a headline or a two-word comment: which of the languages' dictionaries know its words.
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
   // the slowest step.
   if (cands.length > 1 && margin(rankTerms(terms)) < T.lexSkip) {
-    const lex = lexiconEvidence(parts, cands, trace, CYRILLIC_LEX);
+    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX);
     for (const l of cands) terms.get(l)!.dictionary = lex[l]!;
   }
   recordCandidates(trace, terms);

@@ -1,3 +1,5 @@
+import type { CyrLang } from "./alphabets";
+
 // Hand-written function words: frequent, short, and what decides a headline that has too few trigrams
 // for franc and too few letters for their frequencies to tell.
 
@@ -221,58 +223,87 @@ export const LATIN_WORDS: ReadonlyMap<string, { readonly en: number; readonly sr
   return m;
 })();
 
-/** How many of `words` (lowercase) are in `list`. */
-export function countHits(words: readonly string[], list: ReadonlySet<string>): number {
-  let n = 0;
-  for (const w of words) if (list.has(w)) n++;
-  return n;
-}
-
-// Cyrillic: frequent function words per language, hand-picked. A word in several lists counts for each,
-// so only the distinctive ones move the balance. Ukrainian and Belarusian are told by their letters
-// (і ї є ґ ў) already; their lists are short.
-export const CYR_WORDS: Readonly<Record<"ru" | "uk" | "be" | "bg" | "mk" | "sr", ReadonlySet<string>>> = {
-  ru: words(
-    "что это как он она они его её ее был была были было будет уже ещё еще только также после более для " +
-      "может который которые которая которого которых чтобы этом этого этой этих того этот эта мы вы ты же " +
-      "бы году года время сегодня очень нет где когда сейчас через всех весь свои своих кто нам вам них том " +
-      "тем о об со ко во при в с к " +
-      // everyday words: comments and short replies, where trigrams are fewest
-      "спасибо здравствуйте привет тоже вот ну меня тебя себя мне тебе очень хорошо сейчас здесь нужно надо " +
-      "можно конечно ничего всегда сегодня вчера завтра",
-  ),
-  uk: words(
-    "що це як від його який яка які було буде також але або ще вже для після між через коли тому щоб в",
-  ),
-  // Belarusian writes a word-initial ў as у after a pause or a consonant ("Ужо 5", "ён ужо"): both forms.
-  be: withInitialU(
-    words(
-      "што гэта як ад яго які якая якія было будзе таксама але або ўжо для пасля паміж праз калі таму каб",
-    ),
-  ),
-  bg: words(
-    "е са да се че в с във със към които която който което беше бяха ще няма още тази този това тези след според " +
-      "вече днес ги нещо трябва обаче защото където когато година отново много всички утре " +
-      "благодаря здравей здравейте също добре сега тук мен винаги вчера",
-  ),
-  mk: words(
-    "е се да со во ќе што кој која кои ги го тоа овој оваа ова тие беше биле бил може како кога каде сега уште " +
-      "меѓу преку според но многу денес повторно сите исто " +
-      "благодарам здраво добро сега тука мене секогаш вчера утре",
-  ),
-  sr: words(
-    "је су да се као што који која које није ће био била било али или јер када још након према због после " +
-      "током их смо сам већ треба како ово ова ове о у из " +
-      "хвала здраво веома добро сада овде овдје такође мени увек увијек данас јуче сутра",
-  ),
+// Cyrillic: the frequent short words of each language, as rough frequencies per thousand running words
+// (general knowledge of each language, rounded; not fitted to any data set), like the Latin table above.
+// A word another language also writes counts by the ratio of its frequencies: и is everybody's, у is
+// Serbian (and Ukrainian, Belarusian, rarely Russian) but never Bulgarian or Macedonian, од is Serbian and
+// Macedonian where Russian and Bulgarian write от, е and ще are Bulgarian, је су ће Serbian, в Russian and
+// Bulgarian. A word missing from a language's table counts as one of its rarer words when its dictionary
+// knows the word (CYR_WORD_KNOWN: "око" is a Russian noun, not a preposition), and as next to impossible
+// otherwise (CYR_WORD_FLOOR). The everyday words (спасибо, благодаря, хвала …) are for comments and
+// replies, where trigrams are fewest.
+const CYR_FREQ_TEXT: Record<CyrLang, string> = {
+  ru:
+    "и:35 в:35 не:15 на:17 с:12 что:12 по:8 это:5 он:5 а:5 как:5 к:4 из:4 у:4 за:4 о:3 от:4 для:3 же:2 то:3 " +
+    "все:3 так:2 его:4 но:4 да:1 ты:1 бы:2 мы:2 вы:1 они:2 она:2 был:2 была:1 были:1 было:1 будет:1 уже:2 " +
+    "или:2 только:2 также:1.5 после:1.5 который:1.5 которые:1.5 которая:0.8 которого:0.5 которых:0.5 " +
+    "чтобы:1.5 году:1 года:1 при:1.5 во:1 со:1 об:0.5 ко:0.1 до:2 им:1 их:2 ее:1 её:0.5 еще:1 ещё:0.5 " +
+    "где:0.8 когда:1.5 если:1.5 этом:1 этого:1 этой:0.7 этих:0.5 того:1 этот:1 эта:0.5 нет:1 там:0.5 " +
+    "тут:0.3 вот:0.5 ну:0.3 меня:0.7 мне:0.7 тебя:0.3 тебе:0.3 себя:0.5 может:1 очень:0.7 через:1 более:1 " +
+    "всех:0.6 весь:0.3 свои:0.4 своих:0.3 кто:0.7 нам:0.3 вам:0.3 них:0.7 том:0.8 тем:0.6 под:1 над:0.4 " +
+    "без:0.8 между:0.5 перед:0.4 ли:0.5 сейчас:0.3 сегодня:0.4 время:0.6 тоже:0.4 здесь:0.3 нужно:0.3 " +
+    "надо:0.3 можно:0.4 конечно:0.2 ничего:0.2 всегда:0.2 вчера:0.1 завтра:0.1 хорошо:0.2 спасибо:0.1 " +
+    "здравствуйте:0.02 привет:0.05 сам:0.3 этим:0.3 чем:0.5 даже:0.6 уж:0.1 ни:0.4",
+  uk:
+    "і:20 в:15 у:10 й:5 на:15 що:10 не:10 з:10 до:5 за:4 як:4 від:4 по:3 це:4 а:3 але:3 та:8 про:3 його:2 " +
+    "який:1.5 яка:1 які:1.5 було:1.5 буде:1 також:1.5 або:1 ще:1.5 вже:1.5 для:2.5 після:1 між:0.5 " +
+    "через:1 коли:1 тому:1 щоб:1.5 із:1 зі:0.5 ми:1 ви:0.5 він:1.5 вона:1 вони:1.5 так:1 то:1 би:0.5 " +
+    "же:0.5 їх:0.8 її:0.8 при:0.5 без:0.5 під:0.7 над:0.3 лише:0.5 тільки:0.5 дуже:0.5 дякую:0.05 ні:0.5 " +
+    "хто:0.5 де:0.5 чи:1 ж:0.5",
+  be:
+    "і:20 у:12 ў:8 на:15 не:10 з:10 што:7 да:4 ад:4 па:4 за:4 як:4 гэта:3 а:4 але:2 яго:2 які:1 якая:0.7 " +
+    "якія:1 было:1 будзе:1 таксама:1 або:0.7 ужо:1 ўжо:1 для:2 пасля:1 паміж:0.3 праз:1 калі:1 таму:1 " +
+    "каб:1.5 ён:1 яна:0.7 яны:1 мы:1 вы:0.5 пра:2 ці:1 толькі:1 так:0.8 ні:0.5 дзе:0.5 хто:0.5 пры:0.5 " +
+    "без:0.5 пад:0.5 вельмі:0.3 дзякуй:0.05 ж:0.5 ад:4",
+  bg:
+    "на:35 и:25 да:22 се:15 в:12 за:12 е:15 от:10 са:8 с:5 че:8 не:7 по:5 това:4 ще:5 до:3 а:3 като:4 " +
+    "но:3 той:2 тя:1.5 те:1.5 го:2 ги:1.5 му:2 й:0.5 ѝ:0.5 си:3 които:2 която:1.5 който:1.5 което:1 " +
+    "във:1 със:1 към:2 при:1.5 след:1.5 според:1 беше:1.5 бяха:0.8 няма:1 още:1 тази:1.5 този:1.5 тези:1 " +
+    "вече:1 днес:0.5 нещо:0.3 трябва:0.7 обаче:0.3 защото:0.5 където:0.5 когато:1 много:1 всички:1 " +
+    "аз:1 ние:0.5 вие:0.3 ли:1 или:2 само:1 им:0.3 бил:0.5 била:0.3 без:0.5 под:0.5 над:0.3 между:0.5 " +
+    "през:1 то:1 ако:0.7 дали:0.3 кой:0.3 как:0.5 отново:0.3 също:0.3 сега:0.4 тук:0.3 мен:0.3 добре:0.2 " +
+    "благодаря:0.05 здравей:0.02 здравейте:0.02 винаги:0.1 вчера:0.1 утре:0.1 един:0.8 една:0.8 едно:0.5",
+  mk:
+    "на:35 и:25 да:20 се:18 во:12 за:10 е:12 од:10 со:8 не:6 што:6 ќе:5 го:3 ги:2 му:2 а:3 но:2 до:3 " +
+    "по:3 кој:1.5 која:1.5 кои:1.5 тоа:3 овој:1 оваа:1 ова:1 тие:1 беше:1.5 биле:0.5 бил:0.5 може:1 " +
+    "како:2 кога:1 каде:0.5 сега:0.5 уште:0.5 меѓу:0.5 преку:0.5 според:1 многу:1 денес:0.3 сите:1 " +
+    "исто:0.3 си:2 ли:1 или:1.5 само:1 ја:2 им:0.5 без:0.5 под:0.3 пред:0.5 при:0.5 повторно:0.2 " +
+    "благодарам:0.05 здраво:0.05 добро:0.2 тука:0.2 мене:0.2 секогаш:0.1 вчера:0.1 утре:0.1 еден:0.8 " +
+    "една:0.8 ние:0.5 тој:1 таа:0.7",
+  sr:
+    "и:30 је:25 у:25 да:22 се:20 на:18 за:11 су:10 а:9 то:9 од:8 не:5 са:5 из:5 о:4 као:4 који:4 до:3 " +
+    "ће:4 које:3 што:3 која:2.5 али:2.5 није:2 би:2 или:2 он:1 ли:1.5 био:1.5 бити:1.5 још:1.5 их:1.5 " +
+    "га:1.5 како:1.5 те:1.5 само:1.5 све:1.5 ме:0.8 била:1 било:1 били:1 јер:1 му:1 смо:1 сам:1 већ:1 " +
+    "ако:1 има:1 када:1 кад:0.8 након:0.8 према:0.8 због:0.8 им:0.8 док:0.8 ово:0.8 ова:0.8 ове:0.8 " +
+    "па:0.8 пре:0.8 после:0.5 током:0.4 ко:0.6 нешто:0.4 код:0.6 пред:0.4 међу:0.5 између:0.4 " +
+    "против:0.4 преко:0.4 око:1 без:0.6 под:0.5 над:0.3 уз:0.6 при:0.3 кроз:0.4 ни:0.5 где:0.4 ту:0.3 " +
+    "сада:0.6 него:0.6 нема:0.7 нису:0.5 неће:0.3 овај:0.6 тај:0.5 треба:0.5 смо:1 сте:0.3 си:0.4 " +
+    "хвала:0.05 здраво:0.02 веома:0.3 добро:0.2 овде:0.2 овдје:0.1 такође:0.5 мени:0.2 увек:0.2 " +
+    "увијек:0.1 данас:0.4 јуче:0.1 сутра:0.1 један:0.8 једна:0.6 једно:0.3 они:0.5 она:0.5",
 };
 
-function words(list: string): ReadonlySet<string> {
-  return new Set(list.split(" "));
-}
+/** Frequency (per thousand words) of a word a language's dictionary knows but its table does not list. */
+export const CYR_WORD_KNOWN = 0.1;
+/** Frequency of a word the language neither lists nor knows. */
+export const CYR_WORD_FLOOR = 0.01;
+/** Baseline: the frequency a short word has in some language or other. */
+export const CYR_WORD_BASE = 1;
 
-function withInitialU(list: ReadonlySet<string>): ReadonlySet<string> {
-  const out = new Set(list);
-  for (const w of list) if (w.startsWith("ў")) out.add(`у${w.slice(1)}`);
-  return out;
-}
+/** Per Cyrillic language, its frequent short words and their frequencies per thousand words. */
+export const CYR_WORDS: Readonly<Record<CyrLang, ReadonlyMap<string, number>>> = Object.fromEntries(
+  (Object.keys(CYR_FREQ_TEXT) as CyrLang[]).map((lang) => {
+    const m = new Map<string, number>();
+    for (const pair of CYR_FREQ_TEXT[lang].split(" ")) {
+      const [w, f] = pair.split(":") as [string, string];
+      m.set(w, Number(f));
+      // Belarusian writes a word-initial ў as у after a pause or a consonant ("Ужо 5", "ён ужо").
+      if (lang === "be" && w.startsWith("ў") && !m.has(`у${w.slice(1)}`)) m.set(`у${w.slice(1)}`, Number(f));
+    }
+    return [lang, m];
+  }),
+) as unknown as Record<CyrLang, ReadonlyMap<string, number>>;
+
+/** Whether any language lists the word. */
+export const CYR_ANY_WORD: ReadonlySet<string> = new Set(
+  Object.values(CYR_WORDS).flatMap((m) => [...m.keys()]),
+);

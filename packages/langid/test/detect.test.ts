@@ -145,10 +145,15 @@ describe("feed language is a prior, not the answer", () => {
     );
   });
   it("tips a close call", () => {
-    // Three words, one of them (во) a weak Macedonian cue.
-    const title = "Протест во Скопје";
+    // Two words Serbian, Macedonian and Bulgarian all write.
+    const title = "Нови избори";
     expect(detectLanguage({ title, feedLanguage: "sr" }).lang).toBe("sr");
     expect(detectLanguage({ title, feedLanguage: "mk" }).lang).toBe("mk");
+    expect(detectLanguage({ title, feedLanguage: "bg" }).lang).toBe("bg");
+  });
+  it("does not overrule a decisive function word", () => {
+    // во is Macedonian: Serbian writes у.
+    expect(detectLanguage({ title: "Протест во Скопје", feedLanguage: "sr" }).lang).toBe("mk");
   });
 });
 
