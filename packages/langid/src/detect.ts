@@ -337,8 +337,8 @@ const T = {
   francScaleLatin: 600,
   latinWordWeight: 0.5, // Latin: function words' log frequency ratios (rough frequencies)
   latinLetterWeight: 0.3, // Latin letter model: rough frequencies, and it reads the letters franc reads
-  latinNamed: 0.5, // Latin: weight of a name's letters and dictionary answer against a running word's
-  cyrWordWeight: 1, // Cyrillic: function words' log frequency ratios
+  latinNamed: 0.5, // weight of a name's dictionary answer (and, in Latin text, letters) against a running word's
+  cyrWordWeight: 0.7, // Cyrillic: function words' log frequency ratios
   // Cyrillic: log posterior = log prior + marker + shapeWeight · shape + words + lexicon + w(n) · franc.
   markerWeight: 1, // presence and absence of the letters outside the shared core (alphabets.ts)
   shapeWeight: 0.3, // spread of the shared letters: rough frequencies, small differences between languages
@@ -376,7 +376,7 @@ function rank<K extends string>(evidence: Map<K, number>): [K, number][] {
 // ~2 million. Rounded, and Russian shaded down so that the small languages are not written off (a
 // 0.7 Russian prior sent short Belarusian and Bulgarian lines to Russian; in the pipeline the outlet's
 // country usually replaces these base rates anyway):
-const CYR_PRIOR: Record<CyrLang, number> = { ru: 0.4, uk: 0.16, bg: 0.16, sr: 0.12, be: 0.12, mk: 0.04 };
+const CYR_PRIOR: Record<CyrLang, number> = process.env.CP ? JSON.parse(process.env.CP) : { ru: 0.4, uk: 0.16, bg: 0.16, sr: 0.12, be: 0.12, mk: 0.04 };
 /** Prior mass the feed's declared language gets; the rest is shared by the base rates. */
 const FEED_PRIOR = 0.8;
 /** Same for the outlet's country: for a word or two without decisive letters it decides (a Serbian
@@ -415,10 +415,15 @@ function textWeight(letters: number, half: number): number {
 
 function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null): Decision {
   const parts: string[] = [];
+  const partWeights: number[] = [];
   const codes: number[] = [];
+  let allNamed = true;
+  for (const w of words) if (w.cyr > 0 && !w.named) allNamed = false;
   for (const w of words) {
     if (w.cyr === 0) continue;
     parts.push(w.text);
+    // A name's dictionary answer says less about the language than a running word's (Карл, Юхан).
+    partWeights.push(w.named && !allNamed && (!w.initial || w.upper) ? T.latinNamed : 1);
     for (let i = 0; i < w.text.length; i++) {
       const c = w.text.charCodeAt(i);
       if (isCyrLetter(c)) codes.push(c);
@@ -461,10 +466,13 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   // Function words, by how much likelier each is in one language than in some language or other: lexical
   // evidence like the letters, counted whatever the length of the text.
   const content: string[] = [];
+  const contentWeights: number[] = [];
   const want = langMask(cands);
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     if (!CYR_ANY_WORD.has(p)) {
       content.push(p);
+      contentWeights.push(partWeights[i]!);
       continue;
     }
     const mask = cands.length > 1 ? lexiconMask(p, want) : 0;
@@ -478,7 +486,7 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
   // the slowest step.
   if (cands.length > 1 && margin(rankTerms(terms)) < T.lexSkip) {
-    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX);
+    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX, contentWeights);
     for (const l of cands) terms.get(l)!.dictionary = lex[l]!;
   }
   recordCandidates(trace, terms);
@@ -721,10 +729,27 @@ function outLang(lang: CyrLang | "sr", hint: Hint, script: "Cyrl" | "Latn"): Lan
   return "sr";
 }
 
+// English title case leaves short function words lowercase: in "Hearts of Space" or "альбом Strata
+// Presents the" the of and the are part of the name, not running English text.
+const TITLE_SMALL_WORDS = new Set(["a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "or", "by"]);
+
+/** A lowercase Latin small word next to a Latin name counts as part of the name. */
+function markTitleWords(words: Word[]): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.named || w.cyr > 0 || !TITLE_SMALL_WORDS.has(w.text)) continue;
+    const before = words[i - 1];
+    const after = words[i + 1];
+    const latinName = (x: Word | undefined) => x !== undefined && x.named && x.lat > 0 && x.cyr === 0;
+    if (latinName(before) || latinName(after)) w.named = true;
+  }
+}
+
 /** Words of the text, with look-alike letters fixed, and how its scripts split. */
 function analyse(text: string): { words: Word[]; split: ScriptSplit; mainLetters: number } {
   const words = tokenize(text);
   for (const w of words) fixHomoglyphs(w);
+  markTitleWords(words);
   const split = splitScripts(words);
   let mainLetters = 0;
   for (const w of words) mainLetters += split.main === "Cyrl" ? w.cyr : w.lat;
