@@ -222,7 +222,11 @@ function readItems(path: string): Item[] {
 }
 
 /** The hints of a plausible outlet for each item's gold language, a share of them with a wrong feed language. */
-function outletHints(file: string, items: readonly Item[], args: Args): { inputs: LangInput[]; wrong: number } {
+function outletHints(
+  file: string,
+  items: readonly Item[],
+  args: Args,
+): { inputs: LangInput[]; wrong: number } {
   const random = generator(args.seed ^ hashName(file));
   let wrong = 0;
   const inputs = items.map((it): LangInput => {
@@ -321,7 +325,13 @@ function main(): void {
       const met = share <= EN_IN_SERBIAN_FEED_MAX;
       const cell = `${pct(share)} ≤ ${pct(EN_IN_SERBIAN_FEED_MAX)} ${met ? "ok" : "MISSED"}`;
       if (!met) miss(file, `${file} in a Serbian feed: ${cell}`);
-      feedRows.push([file, String(inSerbianFeed.n), String(toSr), cell, confusionCell(inSerbianFeed.confusion)]);
+      feedRows.push([
+        file,
+        String(inSerbianFeed.n),
+        String(toSr),
+        cell,
+        confusionCell(inSerbianFeed.confusion),
+      ]);
       errors.push(...inSerbianFeed.errors.filter((e) => e.includes("→sr") || e.includes("→hr")));
     }
     if (errors.length) console.log(`${file} errors:\n${errors.join("\n")}`);

@@ -61,13 +61,15 @@ export interface LangEvidence {
   shortcut: string | null;
   /** Candidates the letters left, with their evidence, best first. */
   candidates: CandidateEvidence[];
-  /** Function words found, per candidate. */
-  functionWords: Record<string, string[]>;
+  /** The words read as function words (their weight per candidate is in `candidates[].words`). */
+  functionWords: string[];
   /** Per word looked up, whose dictionaries know it (words no candidate knows are listed with []). */
   dictionary: { word: string; known: string[] }[];
+  /** Per candidate, how many of the looked-up words its dictionary knows. */
+  dictionaryHits: Record<string, number>;
   /** Letters outside each Cyrillic language's alphabet (only for Cyrillic text). */
   foreignLetters: Partial<Record<CyrLang, number>> | null;
-  /** franc: the weight its distance got (0 to 1, by length) and its scores (1 = best). */
+  /** franc: the weight its distance got (0 to 1, by length) and its best scores (1 = best), at most ten. */
   franc: { weight: number; scores: Record<string, number> } | null;
 }
 
@@ -76,10 +78,17 @@ export interface ExplainedLangResult extends LangResult {
 }
 
 /** Collects the evidence as the decision is made; null on the normal path, which then pays nothing. */
-type Trace = Omit<LangEvidence, "text" | "script" | "letters" | "hints">;
+type Trace = Omit<LangEvidence, "text" | "script" | "letters" | "hints" | "dictionaryHits">;
 
 function newTrace(): Trace {
-  return { shortcut: null, candidates: [], functionWords: {}, dictionary: [], foreignLetters: null, franc: null };
+  return {
+    shortcut: null,
+    candidates: [],
+    functionWords: [],
+    dictionary: [],
+    foreignLetters: null,
+    franc: null,
+  };
 }
 
 type Term = Exclude<keyof CandidateEvidence, "lang" | "total">;
@@ -362,10 +371,6 @@ interface Decision {
   scores: Record<string, number>;
 }
 
-function rank<K extends string>(evidence: Map<K, number>): [K, number][] {
-  return [...evidence.entries()].sort((a, b) => b[1] - a[1]);
-}
-
 // Prior over the Cyrillic languages when nothing says where the item comes from: roughly the share of
 // Cyrillic-script text on the web and in news in each language (approximate, from general knowledge,
 // not fitted to any data). Russian dominates (about 255 million speakers and by far the largest share of
@@ -376,7 +381,7 @@ function rank<K extends string>(evidence: Map<K, number>): [K, number][] {
 // ~2 million. Rounded, and Russian shaded down so that the small languages are not written off (a
 // 0.7 Russian prior sent short Belarusian and Bulgarian lines to Russian; in the pipeline the outlet's
 // country usually replaces these base rates anyway):
-const CYR_PRIOR: Record<CyrLang, number> = process.env.CP ? JSON.parse(process.env.CP) : { ru: 0.4, uk: 0.16, bg: 0.16, sr: 0.12, be: 0.12, mk: 0.04 };
+const CYR_PRIOR: Record<CyrLang, number> = { ru: 0.4, uk: 0.16, bg: 0.16, sr: 0.12, be: 0.12, mk: 0.04 };
 /** Prior mass the feed's declared language gets; the rest is shared by the base rates. */
 const FEED_PRIOR = 0.8;
 /** Same for the outlet's country: for a word or two without decisive letters it decides (a Serbian
@@ -448,7 +453,7 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   for (const l of cands) only.push(...FRANC_CYR[l]);
   const franc = cands.length > 1 ? francDistances(text, "Cyrillic", only) : null;
   const w = textWeight(letters, T.textHalf);
-  if (trace && franc) trace.franc = { weight: round3(w), scores: franc.scores };
+  if (trace && franc) trace.franc = { weight: round3(w), scores: topScores(franc.scores) };
   if (trace && cands.length === 1) trace.shortcut = `only ${cands[0]}'s alphabet has all the letters`;
   // log posterior (up to a constant) = log prior + letter log-likelihood + words + w · franc (+ dictionaries below).
   const terms = new Map<CyrLang, Terms>();
@@ -480,7 +485,7 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
       const f = CYR_WORDS[l].get(p) ?? (knows(mask, l) ? CYR_WORD_KNOWN : CYR_WORD_FLOOR);
       terms.get(l)!.words += T.cyrWordWeight * Math.log(f / CYR_WORD_BASE);
     }
-    if (trace) (trace.functionWords.cyrillic ??= []).push(p);
+    if (trace) trace.functionWords.push(p);
   }
   // What settles a headline or a two-word comment: which of the languages' dictionaries know its words.
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
@@ -505,6 +510,16 @@ function rankTerms<K extends string>(terms: ReadonlyMap<K, Terms>): [K, number][
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** franc's ten best scores, rounded: enough to see who was close. */
+function topScores(scores: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [lang, score] of Object.entries(scores)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10))
+    out[lang] = round3(score);
+  return out;
 }
 
 // How often a language's dictionary knows a word of running text in that language (names and rare words
@@ -649,7 +664,7 @@ function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): D
   const text = parts.join(" ");
   const franc = francDistances(text, "Latin", FRANC_LATIN);
   const w = textWeight(letters, T.textHalf);
-  if (trace) trace.franc = { weight: round3(w), scores: franc.scores };
+  if (trace) trace.franc = { weight: round3(w), scores: topScores(franc.scores) };
   let en = Number.POSITIVE_INFINITY;
   let bcs = Number.POSITIVE_INFINITY;
   let bcsCode = "srp";
@@ -705,7 +720,7 @@ function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): D
     tEn.words += T.latinWordWeight * Math.log(fe / LATIN_WORD_BASE);
     tSr.words += T.latinWordWeight * Math.log(fs / LATIN_WORD_BASE);
   }
-  if (trace && fnWords.length) trace.functionWords.latin = fnWords;
+  if (trace) trace.functionWords.push(...fnWords);
   // Dictionaries for the other words: English, and Serbian through the Cyrillic spellings.
   const lex = lexiconEvidence(content, ["en", "sr"] as const, trace, LATIN_LEX, contentWeights);
   tEn.dictionary = lex.en!;
@@ -740,7 +755,7 @@ function markTitleWords(words: Word[]): void {
     if (w.named || w.cyr > 0 || !TITLE_SMALL_WORDS.has(w.text)) continue;
     const before = words[i - 1];
     const after = words[i + 1];
-    const latinName = (x: Word | undefined) => x !== undefined && x.named && x.lat > 0 && x.cyr === 0;
+    const latinName = (x: Word | undefined) => x?.named === true && x.lat > 0 && x.cyr === 0;
     if (latinName(before) || latinName(after)) w.named = true;
   }
 }
@@ -765,7 +780,11 @@ export function languageLetters(input: LangInput): number {
 }
 
 /** The one decision path; `trace` (null on the normal path) collects the evidence for explainLanguage. */
-function decide(input: LangInput, text: string, trace: Trace | null): LangResult & { split: ScriptSplit; mainLetters: number } {
+function decide(
+  input: LangInput,
+  text: string,
+  trace: Trace | null,
+): LangResult & { split: ScriptSplit; mainLetters: number } {
   const { words, split, mainLetters } = analyse(text);
   const base = { split, mainLetters };
   if (mainLetters === 0) {
@@ -803,11 +822,14 @@ export function explainLanguage(input: LangInput): ExplainedLangResult {
   const trace = newTrace();
   const { split, mainLetters, ...result } = decide(input, text, trace);
   const hint = readHints(input);
+  const dictionaryHits: Record<string, number> = {};
+  for (const c of trace.candidates) if (c.lang !== "other") dictionaryHits[c.lang] = 0;
+  for (const d of trace.dictionary) for (const l of d.known) dictionaryHits[l] = (dictionaryHits[l] ?? 0) + 1;
   return {
     ...result,
     evidence: {
       text,
-      script: split,
+      script: { ...split, share: round3(split.share) },
       letters: mainLetters,
       hints: {
         feedLanguage: hint.lang,
@@ -815,6 +837,7 @@ export function explainLanguage(input: LangInput): ExplainedLangResult {
         countryLanguage: split.main === "Cyrl" ? hint.countryLang : hint.latinCountryLang,
       },
       ...trace,
+      dictionaryHits,
     },
   };
 }

@@ -10,7 +10,15 @@ export type {
   Script,
   ScriptSplit,
 } from "./detect";
-export { detectLanguage, explainLanguage, languageLetters, MAX_CHARS, MIN_LETTERS, prepareText } from "./detect";
+export {
+  detectLanguage,
+  explainLanguage,
+  languageLetters,
+  MAX_CHARS,
+  MIN_LETTERS,
+  prepareText,
+} from "./detect";
 export type { HintLang } from "./hints";
 export { normalizeLangTag } from "./hints";
-export { clearLexiconCache, preloadLexicons } from "./lexicon";
+export type { LexLang } from "./lexicon";
+export { clearLexiconCache, LEX_LANGS, preloadLexicons } from "./lexicon";

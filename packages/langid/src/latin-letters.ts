@@ -87,8 +87,7 @@ const SR_ASCII: Readonly<Record<string, number>> = (() => {
 
 // Letters of the other Latin alphabets a news item may come in (Western and Central European, Baltic,
 // Turkish, Romanian, Albanian): the generic model gives them a share, English and Serbian next to none.
-const OTHER_LETTERS =
-  "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿąęłńśźżřůěťďňőűğışșțăāēīūķļņģœß";
+const OTHER_LETTERS = "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿąęłńśźżřůěťďňőűğışșțăāēīūķļņģœß";
 
 /** Probability of a letter outside a language's alphabet (a quoted name, a typo). */
 const FOREIGN_P = 0.0003;
@@ -129,10 +128,20 @@ const GENERIC: Map<string, number> = (() => {
 })();
 const LOG_FOREIGN = Math.log(FOREIGN_P);
 
-function logP(model: LatinModel, ch: string): number {
-  const t = model === "other" ? GENERIC : TABLES[model];
-  return t.get(ch) ?? LOG_FOREIGN;
+// Per code point below U+0250 (Basic Latin to Latin Extended-B), the four log-probabilities side by side:
+// one array read per letter instead of four map look-ups. Letters beyond it are foreign to all but the
+// generic model, which gives them an even share too.
+const TABLE_END = 0x250;
+const MODELS: readonly LatinModel[] = ["en", "sr", "srAscii", "other"];
+const LOGP = new Float64Array(TABLE_END * 4).fill(LOG_FOREIGN);
+for (let c = 0; c < TABLE_END; c++) {
+  const ch = String.fromCharCode(c);
+  MODELS.forEach((m, k) => {
+    const t = m === "other" ? GENERIC : TABLES[m];
+    LOGP[c * 4 + k] = t.get(ch) ?? LOG_FOREIGN;
+  });
 }
+const LOG_OTHER_BEYOND = Math.log(OTHER_SHARE / [...OTHER_LETTERS].length);
 
 export interface LatinLetterEvidence {
   /** Log-likelihood of the letters under English, Serbian (the better of its two spellings) and the
@@ -148,7 +157,10 @@ export interface LatinLetterEvidence {
  * Unigram log-likelihoods of the letters of `words` (lowercase), each word weighed by `weights[i]` (names
  * count less than running text). Serbian is a mixture of its two spellings: with diacritics or without.
  */
-export function latinLetterEvidence(words: readonly string[], weights: readonly number[]): LatinLetterEvidence {
+export function latinLetterEvidence(
+  words: readonly string[],
+  weights: readonly number[],
+): LatinLetterEvidence {
   let en = 0;
   let sr = 0;
   let srAscii = 0;
@@ -156,12 +168,21 @@ export function latinLetterEvidence(words: readonly string[], weights: readonly 
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const k = weights[i]!;
-    for (const ch of w) {
-      if (ch === "-" || ch === "'") continue;
-      en += k * logP("en", ch);
-      sr += k * logP("sr", ch);
-      srAscii += k * logP("srAscii", ch);
-      other += k * logP("other", ch);
+    for (let j = 0; j < w.length; j++) {
+      const c = w.charCodeAt(j);
+      if (c === 0x2d || c === 0x27) continue; // - '
+      if (c >= TABLE_END) {
+        en += k * LOG_FOREIGN;
+        sr += k * LOG_FOREIGN;
+        srAscii += k * LOG_FOREIGN;
+        other += k * LOG_OTHER_BEYOND;
+        continue;
+      }
+      const o = c * 4;
+      en += k * LOGP[o]!;
+      sr += k * LOGP[o + 1]!;
+      srAscii += k * LOGP[o + 2]!;
+      other += k * LOGP[o + 3]!;
     }
   }
   // log(½ e^sr + ½ e^srAscii), computed without underflow.

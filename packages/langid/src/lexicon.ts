@@ -179,17 +179,21 @@ function dictionary(lang: LexLang): Dictionary {
     const require = createRequire(import.meta.url);
     // The packages export only their loader (async, or callback-style); the files sit beside it.
     const dir = dirname(require.resolve(PACKAGES[lang]));
-    d = parseDictionary(readFileSync(join(dir, "index.aff"), "utf8"), readFileSync(join(dir, "index.dic"), "utf8"), {
-      dropAcronyms: lang === "en",
-    });
+    d = parseDictionary(
+      readFileSync(join(dir, "index.aff"), "utf8"),
+      readFileSync(join(dir, "index.dic"), "utf8"),
+      {
+        dropAcronyms: lang === "en",
+      },
+    );
     loaded[lang] = d;
   }
   return d;
 }
 
-/** Load the dictionaries now rather than on the first item that needs them (about a second). */
-export function preloadLexicons(): void {
-  for (const lang of LEX_LANGS) dictionary(lang);
+/** Load the dictionaries now rather than on the first item that needs them (about a second for all). */
+export function preloadLexicons(langs: readonly LexLang[] = LEX_LANGS): void {
+  for (const lang of langs) dictionary(lang);
 }
 
 /** Bitmask of languages, as used by lexiconMask. */
@@ -232,18 +236,19 @@ function lookUp(lang: LexLang, w: string, cyrillic: boolean): boolean {
  * its Cyrillic spellings, by Serbian.
  */
 export function lexiconMask(word: string, want = ALL_BITS): number {
-  const w = normalizeWord(word);
-  const hit = cache.get(w) ?? 0;
+  // Callers pass lowercase words: look the word up as given first, normalise only on a miss.
+  const hit = cache.get(word) ?? 0;
   const checked = hit >> BITS;
   let known = hit & ALL_BITS;
   const todo = want & ~checked;
   if (todo !== 0) {
+    const w = normalizeWord(word);
     const cyrillic = CYRILLIC.test(w);
     for (const lang of LEX_LANGS) {
       if (todo & LEX_BIT[lang] && lookUp(lang, w, cyrillic)) known |= LEX_BIT[lang];
     }
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(w, ((checked | todo) << BITS) | known);
+    cache.set(word, ((checked | todo) << BITS) | known);
   }
   return known & want;
 }

@@ -151,9 +151,10 @@ describe("feed language is a prior, not the answer", () => {
     expect(detectLanguage({ title, feedLanguage: "mk" }).lang).toBe("mk");
     expect(detectLanguage({ title, feedLanguage: "bg" }).lang).toBe("bg");
   });
-  it("does not overrule a decisive function word", () => {
+  it("a function word decides where the hint is silent", () => {
     // во is Macedonian: Serbian writes у.
-    expect(detectLanguage({ title: "Протест во Скопје", feedLanguage: "sr" }).lang).toBe("mk");
+    expect(detectLanguage({ title: "Протест во Скопје" }).lang).toBe("mk");
+    expect(detectLanguage({ title: "Протест у Скопљу" }).lang).toBe("sr");
   });
 });
 
