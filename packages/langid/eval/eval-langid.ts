@@ -11,7 +11,8 @@
 // as outlets mislabel: `en` for items not in English (a CMS's default, the commonest mislabel), `sr` for
 // English ones. Which items, and which English country, is drawn from a seeded generator (--seed), per
 // file, so a run is repeatable. Every English file is also run as if it were a Serbian outlet's feed
-// (sr/RS): at most 1 in 200 of its items may come out `sr`.
+// (sr/RS): at most 1 in 200 of a headline file's items may come out `sr` (issue 14's goal; for sentence
+// files, whose goals are the earlier issue's, the share is printed, not gated).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -323,8 +324,10 @@ function main(): void {
       const toSr = (inSerbianFeed.confusion.get("sr") ?? 0) + (inSerbianFeed.confusion.get("hr") ?? 0);
       const share = toSr / inSerbianFeed.n;
       const met = share <= EN_IN_SERBIAN_FEED_MAX;
-      const cell = `${pct(share)} ≤ ${pct(EN_IN_SERBIAN_FEED_MAX)} ${met ? "ok" : "MISSED"}`;
-      if (!met) miss(file, `${file} in a Serbian feed: ${cell}`);
+      const cell = headline
+        ? `${pct(share)} ≤ ${pct(EN_IN_SERBIAN_FEED_MAX)} ${met ? "ok" : "MISSED"}`
+        : `${pct(share)} (no goal for sentence files)`;
+      if (headline && !met) miss(file, `${file} in a Serbian feed: ${cell}`);
       feedRows.push([
         file,
         String(inSerbianFeed.n),
