@@ -1,7 +1,11 @@
 import { PassThrough, Readable } from "node:stream";
+import { preloadLexicons } from "@vesti/langid";
 import { defaultTaxonomy } from "@vesti/themes";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { classifyStream } from "../src/commands/classify";
+
+// Loading the language dictionaries takes a second or two, more on a busy machine.
+beforeAll(() => preloadLexicons(), 60_000);
 
 async function run(lines: string[], explain = false) {
   const out = new PassThrough();

@@ -1,5 +1,5 @@
 import { francAll } from "franc";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { francDistances } from "../src/franc-core";
 import {
   detectLanguage,
@@ -7,8 +7,12 @@ import {
   type LangInput,
   MAX_CHARS,
   normalizeLangTag,
+  preloadLexicons,
   prepareText,
 } from "../src/index";
+
+// Loading the dictionaries takes a second or two, more on a busy machine: not inside a test's 5 s.
+beforeAll(() => preloadLexicons(), 60_000);
 
 // All cases are written for these tests: headline-length, the length where detectors fail.
 const cases: Record<string, [string, Lang][]> = {

@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { detectLanguage, explainLanguage, type Lang, type LangInput } from "../src/index";
+import { beforeAll, describe, expect, it } from "vitest";
+import { detectLanguage, explainLanguage, type Lang, type LangInput, preloadLexicons } from "../src/index";
 import { LEX_BIT, lexiconMask } from "../src/lexicon";
 import { ekavianCandidates, serbianCyrillicCandidates } from "../src/serbian-latin";
+
+// Loading the dictionaries takes a second or two, more on a busy machine: not inside a test's 5 s.
+beforeAll(() => preloadLexicons(), 60_000);
 
 // Headline-length items, the pipeline's commonest case: feed titles, mostly Serbian Latin, often typed
 // without diacritics. All written for these tests.
