@@ -270,9 +270,25 @@ function tokenize(text: string): Word[] {
 
 const CAMEL_PART = /\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})/gu;
 
-/** "UnleadedStocks" → ["unleaded", "stocks"]: the words a camel-case name or file name is made of. */
+/**
+ * "UnleadedStocks" → ["unleaded", "stocks"]: the words a camel-case name or file name is made of. Pieces
+ * in capitals (PADDI, HU in "PADDIstocksHU") are acronyms, as whole words in capitals are, and are left
+ * out. A capital between a run of capitals and lowercase letters may open the word or close the acronym
+ * ("PADDIIstocks"): the piece is given both ways, "istocks|stocks", and the dictionaries take either.
+ */
 function camelParts(raw: string): string[] {
-  return (raw.match(CAMEL_PART) ?? []).map((p) => p.toLowerCase());
+  const parts: string[] = [];
+  for (const m of raw.matchAll(CAMEL_PART)) {
+    const piece = m[0];
+    if (piece === piece.toUpperCase()) continue;
+    const lower = piece.toLowerCase();
+    const at = m.index ?? 0;
+    const afterCapital = at > 0 && raw[at - 1] !== raw[at - 1]!.toLowerCase();
+    parts.push(
+      afterCapital && piece.length > 3 && piece[0] !== lower[0] ? `${lower}|${lower.slice(1)}` : lower,
+    );
+  }
+  return parts;
 }
 
 /** Rewrite a mostly-Cyrillic word's Latin look-alikes as Cyrillic (and count them as such). */
@@ -301,6 +317,8 @@ export interface ScriptSplit {
   /** Letters in running-text words of each script. */
   runCyr: number;
   runLat: number;
+  /** Every word is a name (capitalised, or a title case's small word): a run of names, or a title. */
+  namesOnly: boolean;
 }
 
 // Names and brands weigh half: "Apple представила iPhone" is a Russian sentence with two Latin names.
@@ -331,11 +349,14 @@ export function splitScripts(words: readonly Word[]): ScriptSplit {
   // ("альбома The System Has Failed", "на Allmusic" are Russian).
   if (!allNamed && runCyr > 0 && runLat === 0) main = "Cyrl";
   else if (!allNamed && runLat > 0 && runCyr === 0) main = "Latn";
+  // Names only, in both scripts: Cyrillic text quotes Latin names as they are written ("альбом Hearts of
+  // Space", "Apple iPhone"), Latin text next to never carries a Cyrillic word.
+  else if (allNamed && wc > 0 && wl > 0) main = "Cyrl";
   const share = total === 0 ? 1 : (main === "Cyrl" ? wc : wl) / total;
   // Genuinely mixed: both scripts carry running text, not just a name or two.
   const minorRun = main === "Cyrl" ? runLat : runCyr;
   const script: Script = 1 - share >= MIXED_MIN_SHARE && minorRun >= 4 ? "mixed" : main;
-  return { script, main, share, runCyr, runLat };
+  return { script, main, share, runCyr, runLat, namesOnly: allNamed };
 }
 
 // Evidence is added up per candidate in nats (natural-log units); the largest sum wins. franc's distance
@@ -420,15 +441,16 @@ function textWeight(letters: number, half: number): number {
 
 function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null): Decision {
   const parts: string[] = [];
-  const partWeights: number[] = [];
+  const partNames: boolean[] = [];
   const codes: number[] = [];
-  let allNamed = true;
-  for (const w of words) if (w.cyr > 0 && !w.named) allNamed = false;
+  let allCaps = true;
+  for (const w of words) if (w.cyr > 0 && !w.upper && w.text.length > 1) allCaps = false;
   for (const w of words) {
     if (w.cyr === 0) continue;
     parts.push(w.text);
-    // A name's dictionary answer says less about the language than a running word's (Карл, Юхан).
-    partWeights.push(w.named && !allNamed && (!w.initial || w.upper) ? T.latinNamed : 1);
+    // Cyrillic writing has no title case: a capital inside a sentence, or an acronym, marks a name, whose
+    // dictionary answer says less about the language than a running word's (Карл, Юхан).
+    partNames.push(!allCaps && (w.upper || (w.named && !w.initial)));
     for (let i = 0; i < w.text.length; i++) {
       const c = w.text.charCodeAt(i);
       if (isCyrLetter(c)) codes.push(c);
@@ -471,13 +493,13 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   // Function words, by how much likelier each is in one language than in some language or other: lexical
   // evidence like the letters, counted whatever the length of the text.
   const content: string[] = [];
-  const contentWeights: number[] = [];
+  const contentNames: boolean[] = [];
   const want = langMask(cands);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     if (!CYR_ANY_WORD.has(p)) {
       content.push(p);
-      contentWeights.push(partWeights[i]!);
+      contentNames.push(partNames[i]!);
       continue;
     }
     const mask = cands.length > 1 ? lexiconMask(p, want) : 0;
@@ -491,7 +513,7 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
   // the slowest step.
   if (cands.length > 1 && margin(rankTerms(terms)) < T.lexSkip) {
-    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX, contentWeights);
+    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX, contentNames);
     for (const l of cands) terms.get(l)!.dictionary = lex[l]!;
   }
   recordCandidates(trace, terms);
@@ -529,6 +551,13 @@ const LEX_COVER = 0.92;
 const LEX_OVERLAP = 0.3;
 const LEX_KNOWN = Math.log(LEX_COVER / LEX_OVERLAP);
 const LEX_UNKNOWN = Math.log((1 - LEX_COVER) / (1 - LEX_OVERLAP));
+// Names (Cyrillic): dictionaries list few names, foreign ones hardly any, so a name's dictionary says
+// little: its own language's knows about half of the names in its text ("Карл", "Петров", but not
+// "Тройборг"), another language's about one in five. +0.9 nats known, -0.5 unknown.
+const NAME_COVER = 0.5;
+const NAME_OVERLAP = 0.2;
+const NAME_KNOWN = Math.log(NAME_COVER / NAME_OVERLAP);
+const NAME_UNKNOWN = Math.log((1 - NAME_COVER) / (1 - NAME_OVERLAP));
 // Latin text: English and Serbian share far fewer words than the Slavic languages do. Of a Serbian text's
 // words (function words aside) English knows about one in twenty (international words, names); of an
 // English text's, the Serbian dictionary, through the Latin spellings, knows about one in five (short
@@ -537,15 +566,28 @@ const LEX_OVERLAP_LATIN: Partial<Record<LexLang, number>> = { en: 0.05, sr: 0.2 
 interface LexWeights {
   known: (l: LexLang) => number;
   unknown: (l: LexLang) => number;
+  /** The same for a name. */
+  nameKnown: (l: LexLang) => number;
+  nameUnknown: (l: LexLang) => number;
 }
-const CYRILLIC_LEX: LexWeights = { known: () => LEX_KNOWN, unknown: () => LEX_UNKNOWN };
+const CYRILLIC_LEX: LexWeights = {
+  known: () => LEX_KNOWN,
+  unknown: () => LEX_UNKNOWN,
+  nameKnown: () => NAME_KNOWN,
+  nameUnknown: () => NAME_UNKNOWN,
+};
 const latinKnown = Object.fromEntries(
   Object.entries(LEX_OVERLAP_LATIN).map(([l, o]) => [l, Math.log(LEX_COVER / o)]),
 ) as Record<LexLang, number>;
 const latinUnknown = Object.fromEntries(
   Object.entries(LEX_OVERLAP_LATIN).map(([l, o]) => [l, Math.log((1 - LEX_COVER) / (1 - o))]),
 ) as Record<LexLang, number>;
-const LATIN_LEX: LexWeights = { known: (l) => latinKnown[l], unknown: (l) => latinUnknown[l] };
+const LATIN_LEX: LexWeights = {
+  known: (l) => latinKnown[l],
+  unknown: (l) => latinUnknown[l],
+  nameKnown: (l) => T.latinNamed * latinKnown[l],
+  nameUnknown: (l) => T.latinNamed * latinUnknown[l],
+};
 
 /**
  * Per candidate, the log-likelihood ratio of its dictionary knowing (or not knowing) each word, against
@@ -554,14 +596,14 @@ const LATIN_LEX: LexWeights = { known: (l) => latinKnown[l], unknown: (l) => lat
  * name, a typo, slang) is left out rather than held against all of them. Each language is judged by its
  * own dictionary only: the dictionaries' answers are strongly correlated (a word Serbian knows, Macedonian
  * usually knows too), so multiplying them all in would count the same evidence several times.
- * `weights[i]`, when given, scales word i (names count less than running text).
+ * Names (`names[i]`) have rates of their own: dictionaries list few names of any language.
  */
 function lexiconEvidence<L extends LexLang>(
   parts: readonly string[],
   cands: readonly L[],
   trace: Trace | null,
   lw: LexWeights,
-  weights?: readonly number[],
+  names?: readonly boolean[],
 ): Partial<Record<L, number>> {
   const ev: Partial<Record<L, number>> = {};
   for (const l of cands) ev[l] = 0;
@@ -571,14 +613,19 @@ function lexiconEvidence<L extends LexLang>(
     const word = parts[i]!;
     if (word.length < 2) continue;
     if (++looked > T.lexWords) break;
-    const mask = lexiconMask(word, want);
+    // "a|b": a piece that may be read two ways (camelParts); known when either is.
+    let mask = 0;
+    if (word.includes("|")) for (const alt of word.split("|")) mask |= lexiconMask(alt, want);
+    else mask = lexiconMask(word, want);
     if (trace) trace.dictionary.push({ word, known: cands.filter((l) => knows(mask, l)) });
     let any = false;
     for (const l of cands) if (knows(mask, l)) any = true;
     if (!any) continue;
     // Two- and three-letter strings turn up in other dictionaries by chance (abbreviations, interjections).
-    const k = (word.length <= 3 ? 0.5 : 1) * (weights ? weights[i]! : 1);
-    for (const l of cands) ev[l]! += k * (knows(mask, l) ? lw.known(l) : lw.unknown(l));
+    const k = word.length <= 3 ? 0.5 : 1;
+    if (names?.[i])
+      for (const l of cands) ev[l]! += k * (knows(mask, l) ? lw.nameKnown(l) : lw.nameUnknown(l));
+    else for (const l of cands) ev[l]! += k * (knows(mask, l) ? lw.known(l) : lw.unknown(l));
   }
   return ev;
 }
@@ -644,13 +691,23 @@ function spelledOut(latin: readonly Word[]): Set<Word> {
   return out;
 }
 
+/** Confidence of the guess for Latin text with no words in it. */
+const NO_WORDS_CONFIDENCE = 0.5;
+
 function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): Decision {
   let latin = words.filter((w) => w.lat > 0);
   const allCaps = latin.every((w) => w.upper || w.text.length < 2);
   const spelled = spelledOut(latin);
   const real = latin.filter((w) => !spelled.has(w) && !isLatinNonWord(w, allCaps));
-  // Nothing but acronyms, abbreviations or spelled-out letters: judge them, as there is nothing else.
-  if (real.length > 0) latin = real;
+  // Nothing but acronyms, file names or spelled-out letters ("API pdf", "P D A", "Thx", "(BBC)"): no
+  // word to read, and no hint should make one up. Latin-script acronyms and file names are English or
+  // international far more often than anything else: English, as a guess.
+  if (real.length === 0) {
+    if (trace)
+      trace.shortcut = "no words, only acronyms, abbreviations or spelled-out letters: English, as a guess";
+    return { lang: "en", confidence: NO_WORDS_CONFIDENCE, scores: {} };
+  }
+  latin = real;
   const allNamed = latin.every((w) => w.named);
   const parts: string[] = [];
   const weights: number[] = [];
@@ -696,7 +753,7 @@ function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): D
   // capitals or title case.
   const fnWords: string[] = [];
   const content: string[] = [];
-  const contentWeights: number[] = [];
+  const contentNames: boolean[] = [];
   for (let i = 0; i < latin.length; i++) {
     const word = latin[i]!;
     const p = word.text;
@@ -705,7 +762,7 @@ function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): D
       // A camel-case name is judged by the words it is made of, each at the name's weight.
       for (const part of word.camel ?? [p]) {
         content.push(part);
-        contentWeights.push(weights[i]!);
+        contentNames.push(weights[i]! !== 1);
       }
       continue;
     }
@@ -722,7 +779,7 @@ function detectLatin(words: readonly Word[], hint: Hint, trace: Trace | null): D
   }
   if (trace) trace.functionWords.push(...fnWords);
   // Dictionaries for the other words: English, and Serbian through the Cyrillic spellings.
-  const lex = lexiconEvidence(content, ["en", "sr"] as const, trace, LATIN_LEX, contentWeights);
+  const lex = lexiconEvidence(content, ["en", "sr"] as const, trace, LATIN_LEX, contentNames);
   tEn.dictionary = lex.en!;
   tSr.dictionary = lex.sr!;
   recordCandidates(trace, terms);
@@ -796,7 +853,14 @@ function decide(
     return { ...UND, script: split.script, ...base };
   }
   // Too mixed to say: running text of comparable size in both scripts.
-  if (split.script === "mixed" && split.share < 0.6 && Math.min(split.runCyr, split.runLat) >= 8) {
+  // (Names only in both scripts are Cyrillic text quoting Latin names: splitScripts.)
+  const namesQuoted = split.namesOnly && split.main === "Cyrl";
+  if (
+    split.script === "mixed" &&
+    !namesQuoted &&
+    split.share < 0.6 &&
+    Math.min(split.runCyr, split.runLat) >= 8
+  ) {
     if (trace) trace.shortcut = "running text of comparable size in both scripts";
     return { ...UND, script: "mixed", ...base };
   }

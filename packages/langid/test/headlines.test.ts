@@ -129,6 +129,43 @@ describe("headline-length Russian", () => {
     expect(detectLanguage({ title: "вышел альбом The Wall Street Journal" }).lang).toBe("ru");
     expect(detectLanguage({ title: "на Spotify" }).lang).not.toBe("en");
   });
+  it("names only, in both scripts, are Cyrillic text quoting a Latin name", () => {
+    const ru = { feedLanguage: "ru", country: "RU" };
+    expect(detectLanguage({ title: "Pink Floyd Москва", ...ru })).toMatchObject({ lang: "ru" });
+    expect(detectLanguage({ title: "Роджер Уотерс (Roger Waters) Лондон", ...ru }).lang).toBe("ru");
+    // Latin text with no Cyrillic word is still Latin text.
+    expect(detectLanguage({ title: "Pink Floyd", ...ru }).lang).toBe("en");
+  });
+  it("a name the dictionaries do not list does not outweigh the outlet", () => {
+    // Foreign names in Cyrillic are in few dictionaries; a Russian outlet's run of them is Russian.
+    const ru = { feedLanguage: "ru", country: "RU" };
+    expect(
+      wrong(["Джона Малковича", "Сандра Буллок", "Роберта Дауни", "Фильм Брайана Сингера"], "ru", ru),
+    ).toEqual([]);
+  });
+});
+
+describe("text with no words", () => {
+  it("acronyms, file names and spelled-out letters are English as a guess, whatever the feed", () => {
+    for (const title of ["API.pdf", "P D A", "(BBC)", "NTKB-5765"]) {
+      const r = detectLanguage({ title, ...SERBIAN_OUTLET });
+      expect(r.lang, title).toBe("en");
+      expect(r.confidence, title).toBeLessThanOrEqual(0.5);
+      expect(explainLanguage({ title }).evidence.shortcut).toMatch(/no words/);
+    }
+  });
+  it("but a Serbian word among the acronyms is read", () => {
+    expect(detectLanguage({ title: "SNS i DS", ...SERBIAN_OUTLET }).lang).toBe("sr");
+  });
+  it("reads a camel-case file name by its words, not its acronyms", () => {
+    // PADDI and HU are acronyms; "stocks" is the word, also where the boundary is ambiguous (IIstocks).
+    for (const title of ["PADDIstocksHU.pdf", "PADDIIstocksCL.pdf"]) {
+      expect(detectLanguage({ title, ...SERBIAN_OUTLET }).lang, title).toBe("en");
+      const looked = explainLanguage({ title }).evidence.dictionary.map((d) => d.word);
+      expect(looked.join(" "), title).toMatch(/stocks/);
+      expect(looked, title).not.toContain("hu");
+    }
+  });
 });
 
 describe("hints move close calls", () => {
