@@ -2,7 +2,8 @@ import { CYR_LANGS, type CyrLang, cyrForeignCounts, cyrLetterEvidence, LATIN_TO_
 import { francDistances } from "./franc-core";
 import { type Hint, type HintLang, readHints } from "./hints";
 import { latinLetterEvidence } from "./latin-letters";
-import { knows, type LexLang, langMask, lexiconMask } from "./lexicon";
+import { knows, type LexLang, langMask, lexiconMask, normalizeWord } from "./lexicon";
+import { orthographyLogProb } from "./orthography";
 import {
   CYR_ANY_WORD,
   CYR_WORD_BASE,
@@ -46,6 +47,8 @@ export interface CandidateEvidence {
   dictionary: number;
   /** franc's trigram distance, weighed by the length of the text. */
   franc: number;
+  /** Letter-trigram models of each language's words (orthography.ts), for words no dictionary knows. */
+  orthography: number;
 }
 
 /** What decided an item: everything detectLanguage weighed, for `vesti classify --explain`. */
@@ -95,11 +98,11 @@ type Term = Exclude<keyof CandidateEvidence, "lang" | "total">;
 type Terms = Record<Term, number>;
 
 function zeroTerms(): Terms {
-  return { prior: 0, letters: 0, words: 0, dictionary: 0, franc: 0 };
+  return { prior: 0, letters: 0, words: 0, dictionary: 0, franc: 0, orthography: 0 };
 }
 
 function totalOf(t: Terms): number {
-  return t.prior + t.letters + t.words + t.dictionary + t.franc;
+  return t.prior + t.letters + t.words + t.dictionary + t.franc + t.orthography;
 }
 
 function recordCandidates(trace: Trace | null, terms: ReadonlyMap<string, Terms>): void {
@@ -114,6 +117,7 @@ function recordCandidates(trace: Trace | null, terms: ReadonlyMap<string, Terms>
       words: round(t.words),
       dictionary: round(t.dictionary),
       franc: round(t.franc),
+      orthography: round(t.orthography),
     }))
     .sort((a, b) => b.total - a.total);
 }
@@ -379,6 +383,8 @@ const T = {
   // letters), so their sum overstates the evidence; confidence divides the log-odds by this before the softmax.
   confTemp: 2,
   lexSkip: 10, // margin (nats) above which the dictionaries are not consulted
+  // Letter-trigram models from word lists (types, not running text; orthography.ts), for unknown words.
+  orthographyWeight: 0.05,
   lexWords: 24, // at most this many words are looked up: a headline and the start of the summary
 };
 
@@ -513,8 +519,17 @@ function detectCyrillic(words: readonly Word[], hint: Hint, trace: Trace | null)
   // Skipped when letters and trigrams have already decided (long text, distinctive letters): look-ups are
   // the slowest step.
   if (cands.length > 1 && margin(rankTerms(terms)) < T.lexSkip) {
-    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX, contentNames);
+    const unknown: string[] = [];
+    const lex = lexiconEvidence(content, cands, trace, CYRILLIC_LEX, contentNames, unknown);
     for (const l of cands) terms.get(l)!.dictionary = lex[l]!;
+    // The words no dictionary knows (names, compounds, forms the lists lack): how much each looks like
+    // a word of each language, letter by letter.
+    for (const word of unknown) {
+      if (word.length < 3) continue;
+      // Letters drawn out in informal writing ("Клааааас") are one letter to the model.
+      const w = normalizeWord(word).replace(/(.)\1\1+/gu, "$1");
+      for (const l of cands) terms.get(l)!.orthography += T.orthographyWeight * orthographyLogProb(w, l);
+    }
   }
   recordCandidates(trace, terms);
   const ranked = rankTerms(terms);
@@ -596,7 +611,8 @@ const LATIN_LEX: LexWeights = {
  * name, a typo, slang) is left out rather than held against all of them. Each language is judged by its
  * own dictionary only: the dictionaries' answers are strongly correlated (a word Serbian knows, Macedonian
  * usually knows too), so multiplying them all in would count the same evidence several times.
- * Names (`names[i]`) have rates of their own: dictionaries list few names of any language.
+ * Names (`names[i]`) have rates of their own: dictionaries list few names of any language. The words no
+ * candidate knows are pushed onto `unknown`, when given.
  */
 function lexiconEvidence<L extends LexLang>(
   parts: readonly string[],
@@ -604,6 +620,7 @@ function lexiconEvidence<L extends LexLang>(
   trace: Trace | null,
   lw: LexWeights,
   names?: readonly boolean[],
+  unknown?: string[],
 ): Partial<Record<L, number>> {
   const ev: Partial<Record<L, number>> = {};
   for (const l of cands) ev[l] = 0;
@@ -620,7 +637,10 @@ function lexiconEvidence<L extends LexLang>(
     if (trace) trace.dictionary.push({ word, known: cands.filter((l) => knows(mask, l)) });
     let any = false;
     for (const l of cands) if (knows(mask, l)) any = true;
-    if (!any) continue;
+    if (!any) {
+      unknown?.push(word);
+      continue;
+    }
     // Two- and three-letter strings turn up in other dictionaries by chance (abbreviations, interjections).
     const k = word.length <= 3 ? 0.5 : 1;
     if (names?.[i])

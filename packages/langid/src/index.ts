@@ -21,4 +21,5 @@ export {
 export type { HintLang } from "./hints";
 export { normalizeLangTag } from "./hints";
 export type { LexLang } from "./lexicon";
-export { clearLexiconCache, LEX_LANGS, preloadLexicons } from "./lexicon";
+export { clearLexiconCache, LEX_LANGS } from "./lexicon";
+export { preloadLexicons } from "./preload";

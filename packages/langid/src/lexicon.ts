@@ -48,6 +48,9 @@ interface PrefixRule {
 interface Dictionary {
   /** Stem (lowercase, ё as е) → its flags. */
   stems: Map<string, string>;
+  /** Flag (as in `stems`) → the suffix rules it names, to spell out a stem's forms (sampleForms). */
+  byFlag: Map<string, { strip: string; add: string; condition: RegExp | null }[]>;
+  numericFlags: boolean;
   /** Added suffix → the rule groups that add it. */
   byAdd: Map<string, SuffixGroup[]>;
   maxAdd: number;
@@ -73,6 +76,7 @@ export function parseDictionary(aff: string, dic: string, options: ParseOptions 
   const groups = new Map<string, Map<string, SuffixGroup>>();
   let maxAdd = 0;
   const prefixes: PrefixRule[] = [];
+  const byFlag = new Map<string, { strip: string; add: string; condition: RegExp | null }[]>();
   for (const line of aff.split(/\r?\n/)) {
     const p = line.trim().split(/\s+/);
     if (p[0] === "FLAG") {
@@ -104,6 +108,9 @@ export function parseDictionary(aff: string, dic: string, options: ParseOptions 
     byStrip.set(strip, group);
     group.rules.push({ flag, condition });
     maxAdd = Math.max(maxAdd, add.length);
+    const flagRules = byFlag.get(flag) ?? [];
+    byFlag.set(flag, flagRules);
+    flagRules.push({ strip, add, condition });
   }
   const byAdd = new Map<string, SuffixGroup[]>();
   for (const [add, byStrip] of groups) byAdd.set(add, [...byStrip.values()]);
@@ -124,7 +131,7 @@ export function parseDictionary(aff: string, dic: string, options: ParseOptions 
     const prev = stems.get(word);
     stems.set(word, prev === undefined ? flags : prev + flags);
   }
-  return { stems, byAdd, maxAdd, prefixes };
+  return { stems, byFlag, numericFlags, byAdd, maxAdd, prefixes };
 }
 
 /** Whether `dict` knows `word` (normalised), directly, with a suffix or with a prefix. */
@@ -189,6 +196,39 @@ function dictionary(lang: LexLang): Dictionary {
     loaded[lang] = d;
   }
   return d;
+}
+
+/**
+ * Word forms spread over the whole dictionary: about `stems` stems, evenly spaced, with up to `perStem`
+ * of their forms (the stem and what its suffix rules make of it, spread over the rules). For
+ * letter statistics (orthography.ts): a sample, not a word list.
+ */
+export function sampleForms(lang: LexLang, stems: number, perStem: number): string[] {
+  const d = dictionary(lang);
+  // A list of full forms (Serbian's) has one form per entry: sample as many entries as forms.
+  const step = Math.max(1, Math.floor(d.stems.size / (d.byFlag.size === 0 ? stems * perStem : stems)));
+  const out: string[] = [];
+  let i = 0;
+  for (const [stem, flags] of d.stems) {
+    if (i++ % step !== 0) continue;
+    const forms = [stem];
+    const tokens = d.numericFlags
+      ? flags
+          .split(",")
+          .filter(Boolean)
+          .map((f) => `,${f},`)
+      : [...flags];
+    for (const t of tokens) {
+      for (const r of d.byFlag.get(t) ?? []) {
+        if (!stem.endsWith(r.strip) || (r.condition && !r.condition.test(stem))) continue;
+        forms.push(stem.slice(0, stem.length - r.strip.length) + r.add);
+      }
+    }
+    const k = Math.max(1, forms.length / perStem);
+    for (let j = 0; j < forms.length && out.length < stems * perStem * 2; j += k)
+      out.push(forms[Math.floor(j)]!);
+  }
+  return out;
 }
 
 /** Load the dictionaries now rather than on the first item that needs them (about a second for all). */

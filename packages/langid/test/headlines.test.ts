@@ -237,7 +237,7 @@ describe("explainLanguage", () => {
     const e = explainLanguage(inputs[0]!).evidence;
     expect(e.candidates[0]!.lang).toBe("sr");
     for (const c of e.candidates) {
-      expect(c.prior + c.letters + c.words + c.dictionary + c.franc).toBeCloseTo(c.total, 1);
+      expect(c.prior + c.letters + c.words + c.dictionary + c.franc + c.orthography).toBeCloseTo(c.total, 1);
     }
     const totals = e.candidates.map((c) => c.total);
     expect([...totals].sort((a, b) => b - a)).toEqual(totals);
