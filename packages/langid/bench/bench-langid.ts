@@ -88,7 +88,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const heap0 = process.memoryUsage().heapUsed;
 let loadMs = 0;
-// Load time per dictionary; heap only for all of them together (one after another, the heap difference
+// Load time per dictionary (for the Cyrillic ones, with the letter model built from it: orthography.ts);
+// heap only for all of them together (one after another, the heap difference
 // per dictionary is muddied by the previous one's garbage).
 const perDictionary: string[] = [];
 for (const lang of LEX_LANGS) {
@@ -98,7 +99,7 @@ for (const lang of LEX_LANGS) {
   loadMs += ms;
   perDictionary.push(`${lang} ${Math.round(ms)} ms`);
 }
-console.log(`langid dictionary load times: ${perDictionary.join(", ")}`);
+console.log(`langid dictionary (and letter model) load times: ${perDictionary.join(", ")}`);
 gc?.();
 console.log(
   `langid dictionaries: loaded in ${Math.round(loadMs)} ms, ` +

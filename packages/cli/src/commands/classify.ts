@@ -48,7 +48,7 @@ export async function classifyStream(
         taxonomyVersion: taxonomy.version,
       };
       if (options.explain) {
-        // The same decision, traced: letters, function words, dictionary answers, franc, hints.
+        // The same decision, traced: letters, frequent words, dictionary answers, letter models, franc, hints.
         result.langEvidence = explainLanguage({
           title: item.title,
           summary: item.summary ?? null,
@@ -77,7 +77,7 @@ export function registerClassifyCommands(program: Command): void {
     .description("language, script and themes for JSON lines on stdin (one JSON line out per line in)")
     .option(
       "--explain",
-      "add langEvidence to each line: the letters, function words, dictionary answers per language, franc scores and hints that decided the language",
+      "add langEvidence to each line: the letters, frequent words, dictionary answers per language, letter-model scores of the words no dictionary knows, franc scores and hints that decided the language",
     )
     .action(async (opts: { explain?: boolean }) => {
       const errors = await classifyStream(process.stdin, process.stdout, defaultTaxonomy(), {
