@@ -1,13 +1,19 @@
 import { PassThrough, Readable } from "node:stream";
+import { preloadLexicons } from "@vesti/langid";
 import { defaultTaxonomy } from "@vesti/themes";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { classifyStream } from "../src/commands/classify";
 
-async function run(lines: string[]) {
+// Loading the language dictionaries takes a second or two, more on a busy machine.
+beforeAll(() => preloadLexicons(), 60_000);
+
+async function run(lines: string[], explain = false) {
   const out = new PassThrough();
   const chunks: string[] = [];
   out.on("data", (c: Buffer) => chunks.push(c.toString()));
-  const errors = await classifyStream(Readable.from(lines.map((l) => `${l}\n`)), out, defaultTaxonomy());
+  const errors = await classifyStream(Readable.from(lines.map((l) => `${l}\n`)), out, defaultTaxonomy(), {
+    explain,
+  });
   out.end();
   return {
     errors,
@@ -58,5 +64,42 @@ describe("vesti classify", () => {
     expect(rows[1]).toMatchObject({ line: 2 });
     expect(String(rows[1]!.error)).toMatch(/title/);
     expect(rows[2]).toMatchObject({ id: "ok", lang: "sr" });
+  });
+
+  it("--explain adds the evidence that decided the language", async () => {
+    const { errors, rows } = await run(
+      [
+        JSON.stringify({ id: "lat", title: "Dacic u Pekingu", feedLanguage: "sr", country: "RS" }),
+        JSON.stringify({ id: "cyr", title: "Протест у центру града" }),
+      ],
+      true,
+    );
+    expect(errors).toBe(0);
+    const lat = rows[0]!;
+    expect(lat).toMatchObject({ id: "lat", lang: "sr", script: "Latn" });
+    const ev = lat.langEvidence as {
+      hints: { feedLanguage: string; country: string };
+      candidates: { lang: string; total: number; words: number }[];
+      functionWords: string[];
+      dictionary: { word: string; known: string[] }[];
+      dictionaryHits: Record<string, number>;
+      franc: { weight: number; scores: Record<string, number> };
+    };
+    expect(ev.hints).toMatchObject({ feedLanguage: "sr", country: "RS" });
+    expect(ev.candidates[0]!.lang).toBe("sr");
+    expect(ev.functionWords).toContain("u");
+    expect(ev.dictionary.find((d) => d.word === "pekingu")?.known).toContain("sr");
+    expect(ev.dictionaryHits.sr).toBeGreaterThan(ev.dictionaryHits.en ?? 0);
+    expect(ev.franc.weight).toBeGreaterThan(0);
+    const cyr = rows[1]!;
+    expect(cyr).toMatchObject({ id: "cyr", lang: "sr", script: "Cyrl" });
+    expect((cyr.langEvidence as { foreignLetters: Record<string, number> }).foreignLetters).toHaveProperty(
+      "ru",
+    );
+  });
+
+  it("without --explain there is no evidence", async () => {
+    const { rows } = await run([JSON.stringify({ title: "Dacic u Pekingu" })]);
+    expect(rows[0]).not.toHaveProperty("langEvidence");
   });
 });

@@ -1,10 +1,11 @@
-// Throughput of detectLanguage on ~250-character items, one core. Items are built from our own sentences
-// (not from any evaluation data): a headline plus summary text in each script we handle.
+// Throughput of detectLanguage on ~250-character items and on headlines, one core. Items are built from
+// our own sentences (not from any evaluation data): a headline plus summary text in each script we handle.
 //   pnpm --filter @vesti/langid bench   (BENCH_SECONDS=3 to run longer)
 // The goal (10,000 items/s) is for 250-character items; "cache cleared" is the worst case, every word a
-// first sighting, where real feeds repeat most of their words.
+// first sighting, where real feeds repeat most of their words. Dictionary load time and heap are printed
+// per dictionary (the ingest workers preload them all when they start).
 import { performance } from "node:perf_hooks";
-import { clearLexiconCache, detectLanguage, type LangInput, preloadLexicons } from "../src/index";
+import { clearLexiconCache, detectLanguage, type LangInput, LEX_LANGS, preloadLexicons } from "../src/index";
 
 const SOURCES: string[] = [
   // Serbian Cyrillic
@@ -38,9 +39,9 @@ function makeItems(n: number): LangInput[] {
   return items;
 }
 
-// Headlines without distinctive letters (no ј љ њ, ы э, ъ, і ў, ќ ѓ): the dictionaries decide these, so
-// they are the slow case.
-const HEADLINES = [
+// Cyrillic headlines without distinctive letters (no ј љ њ, ы э, ъ, і ў, ќ ѓ): the dictionaries decide
+// these, so they are the slow case.
+const CYRILLIC_HEADLINES = [
   "Протест у центру града",
   "Снег пада у Београду",
   "Президент посетил Белград",
@@ -49,6 +50,19 @@ const HEADLINES = [
   "Хлапета счупиха прозореца",
   "Владата го усвои законот",
   "Премиерот одговори на новинарите",
+];
+
+// Latin headlines: Serbian with and without diacritics (the ASCII ones expand to several Cyrillic
+// spellings each), and English.
+const LATIN_HEADLINES = [
+  "Putin stigao u Beograd",
+  "Dacic u Pekingu",
+  "Vlada usvojila budžet za sledeću godinu",
+  "Kina salje pomoc Srbiji",
+  "Zasto rastu cene struje",
+  "Protests continue in Belgrade",
+  "Serbia and China sign energy deal",
+  "Russia sends aid to Serbia",
 ];
 
 function timeIt(label: string, list: readonly LangInput[], cold: boolean): void {
@@ -73,16 +87,33 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const heap0 = process.memoryUsage().heapUsed;
-const tLoad = performance.now();
-preloadLexicons();
+let loadMs = 0;
+// Load time per dictionary (for the Cyrillic ones, with the letter model built from it: orthography.ts);
+// heap only for all of them together (one after another, the heap difference
+// per dictionary is muddied by the previous one's garbage).
+const perDictionary: string[] = [];
+for (const lang of LEX_LANGS) {
+  const t = performance.now();
+  preloadLexicons([lang]);
+  const ms = performance.now() - t;
+  loadMs += ms;
+  perDictionary.push(`${lang} ${Math.round(ms)} ms`);
+}
+console.log(`langid dictionary (and letter model) load times: ${perDictionary.join(", ")}`);
 gc?.();
 console.log(
-  `langid dictionaries: loaded in ${Math.round(performance.now() - tLoad)} ms, ` +
+  `langid dictionaries: loaded in ${Math.round(loadMs)} ms, ` +
     `${Math.round((process.memoryUsage().heapUsed - heap0) / 1e6)} MB of heap`,
 );
 const items = makeItems(2000);
 for (const it of items) detectLanguage(it); // warm-up: JIT
 timeIt("250-char items, words cached", items, false);
 timeIt("250-char items, cache cleared before each", items, true);
-const headlines = HEADLINES.map((title) => ({ title }));
-timeIt("headlines, cache cleared before each", headlines, true);
+const cyrillic = CYRILLIC_HEADLINES.map((title) => ({ title }));
+const latin = LATIN_HEADLINES.map((title) => ({ title }));
+const hinted = LATIN_HEADLINES.map((title) => ({ title, feedLanguage: "sr", country: "RS" }));
+timeIt("Latin headlines, words cached", latin, false);
+timeIt("Latin headlines with hints, words cached", hinted, false);
+timeIt("Latin headlines, cache cleared before each", latin, true);
+timeIt("Cyrillic headlines, words cached", cyrillic, false);
+timeIt("Cyrillic headlines, cache cleared before each", cyrillic, true);

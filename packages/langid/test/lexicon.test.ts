@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { isKnown, langMask, lexiconMask, normalizeWord, parseDictionary } from "../src/lexicon";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  isKnown,
+  langMask,
+  lexiconMask,
+  normalizeWord,
+  parseDictionary,
+  preloadLexicons,
+} from "../src/lexicon";
 
 // A miniature Hunspell dictionary in the format the LibreOffice dictionaries use.
 const AFF = `SET UTF-8
@@ -48,6 +55,8 @@ describe("parseDictionary / isKnown", () => {
 });
 
 describe("lexiconMask with the real dictionaries", () => {
+  // Loading the seven dictionaries takes a second or two, more on a busy machine.
+  beforeAll(() => preloadLexicons(), 60_000);
   const [RU, UK, BE, BG, MK, SR] = (["ru", "uk", "be", "bg", "mk", "sr"] as const).map((l) =>
     langMask([l]),
   ) as [number, number, number, number, number, number];

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { classifyItem } from "@vesti/ingest";
+import { explainLanguage } from "@vesti/langid";
 import { defaultTaxonomy, describeTaxonomy, type Taxonomy, tagItem } from "@vesti/themes";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -13,12 +14,22 @@ const inputLine = z.object({
   country: z.string().nullish(),
 });
 
+export interface ClassifyOptions {
+  /** Add `langEvidence` to each line: what decided the language (see explainLanguage in @vesti/langid). */
+  explain?: boolean;
+}
+
 /**
  * Reads JSON lines ({"id","title","summary","feedLanguage","country"}, only title required) and writes one
  * JSON line per input line. A malformed line yields an error line with its line number; the rest still run.
  * Returns the number of malformed lines.
  */
-export async function classifyStream(input: Readable, output: Writable, taxonomy: Taxonomy): Promise<number> {
+export async function classifyStream(
+  input: Readable,
+  output: Writable,
+  taxonomy: Taxonomy,
+  options: ClassifyOptions = {},
+): Promise<number> {
   let lineNo = 0;
   let errors = 0;
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -36,6 +47,15 @@ export async function classifyStream(input: Readable, output: Writable, taxonomy
         themes: c.themes,
         taxonomyVersion: taxonomy.version,
       };
+      if (options.explain) {
+        // The same decision, traced: letters, frequent words, dictionary answers, letter models, franc, hints.
+        result.langEvidence = explainLanguage({
+          title: item.title,
+          summary: item.summary ?? null,
+          feedLanguage: item.feedLanguage ?? null,
+          country: item.country ?? null,
+        }).evidence;
+      }
     } catch (error) {
       errors++;
       const message =
@@ -55,8 +75,14 @@ export function registerClassifyCommands(program: Command): void {
   program
     .command("classify")
     .description("language, script and themes for JSON lines on stdin (one JSON line out per line in)")
-    .action(async () => {
-      const errors = await classifyStream(process.stdin, process.stdout, defaultTaxonomy());
+    .option(
+      "--explain",
+      "add langEvidence to each line: the letters, frequent words, dictionary answers per language, letter-model scores of the words no dictionary knows, franc scores and hints that decided the language",
+    )
+    .action(async (opts: { explain?: boolean }) => {
+      const errors = await classifyStream(process.stdin, process.stdout, defaultTaxonomy(), {
+        explain: opts.explain === true,
+      });
       if (errors > 0) process.exitCode = 1;
     });
 
