@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_outlet_metadata";
 import * as m0004r from "./migrations/0004_retag_interrupted";
 import * as m0005 from "./migrations/0005_sources";
 import * as m0007 from "./migrations/0007_fulltext";
+import * as m0008 from "./migrations/0008_pages";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
 // a pruned Docker image. Kysely's Migrator takes a Postgres advisory lock, so two processes that start
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0004_retag_interrupted": m0004r,
   "0005_sources": m0005,
   "0007_fulltext": m0007,
+  "0008_pages": m0008,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

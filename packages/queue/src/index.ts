@@ -11,6 +11,7 @@ export {
   type QueueContext,
 } from "./bullmq";
 export {
+  type GateRelease,
   type GateResult,
   type HostGate,
   type HostGateOptions,
@@ -34,6 +35,8 @@ export {
   type WorkOptions,
 } from "./platform";
 export {
+  articleFetchJobId,
+  articleFetchJobs,
   DIGEST_SCHEDULER_ID,
   defaultJobOptions,
   FEED_TICK_SCHEDULER_ID,
