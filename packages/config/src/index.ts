@@ -188,6 +188,31 @@ export const settings = {
   ),
   HOST_MIN_SPACING_MS: setting(int(0), "2000", "Minimum spacing between two requests to the same host."),
   INGEST_CONCURRENCY: setting(int(1, 256), "8", "Feed jobs one ingest worker runs at once."),
+  PAGE_FETCH_CONCURRENCY: setting(
+    int(1, 256),
+    "4",
+    "Article page fetches (outlets with full text on) one ingest worker runs at once; each host still gets one request at a time.",
+  ),
+  PAGE_FETCH_MIN_SPACING_MS: setting(
+    int(0),
+    "5000",
+    "Minimum time between a page request and any other request to the same host, before and after it (longer when robots.txt gives a Crawl-delay).",
+  ),
+  PAGE_FETCH_TIMEOUT_MS: setting(
+    int(100),
+    "30000",
+    "Total time allowed for one article page request, body included.",
+  ),
+  PAGE_FETCH_RETRIES: setting(
+    int(0, 10),
+    "3",
+    "Retries of a page answered with 429 or 5xx (after its Retry-After, else a backoff); other failures are not retried.",
+  ),
+  PAGE_FETCH_CATCH_UP_DAYS: setting(
+    int(0, 365),
+    "2",
+    "The scheduler's tick enqueues page fetches for articles of full-text outlets published this many days back that still have no body (after a crash or an outage, or when an outlet turns full text on); 0: none.",
+  ),
   JOB_LOCK_MS: setting(
     int(1000),
     "60000",

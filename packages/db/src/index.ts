@@ -117,6 +117,14 @@ export {
   recentPublicationTimes,
   recordFetch,
 } from "./repositories/feeds";
+export {
+  clearPageRetry,
+  getPageRetry,
+  type PageHealth,
+  type PageRetry,
+  pageHealth,
+  recordPageRetry,
+} from "./repositories/pages";
 export { getRobots, type StoredRobots, saveRobots } from "./repositories/robots";
 export {
   pendingSitemapChildren,

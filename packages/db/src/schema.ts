@@ -175,6 +175,17 @@ export interface ArticleBodiesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PageFetchRetriesTable {
+  article_id: number;
+  /** Transient failures so far (429, 5xx, robots.txt unreachable). */
+  attempts: number;
+  last_error: string;
+  last_status: number | null;
+  /** Not before: the Retry-After, else the backoff. */
+  retry_at: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ArticleBodyThemesTable {
   article_id: number;
   theme: string;
@@ -313,6 +324,7 @@ export interface Database {
   article_daily_counts: ArticleDailyCountsTable;
   article_bodies: ArticleBodiesTable;
   article_body_themes: ArticleBodyThemesTable;
+  page_fetch_retries: PageFetchRetriesTable;
   theme_body_daily_counts: ThemeBodyDailyCountsTable;
   article_body_daily_counts: ArticleBodyDailyCountsTable;
   taxonomy_versions: TaxonomyVersionsTable;

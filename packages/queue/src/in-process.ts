@@ -76,7 +76,13 @@ export class InProcessPlatform implements JobPlatform {
       add: async (jobName: string, data: Payload<Q>, opts?: EnqueueOptions) =>
         this.add(name, jobName, data, opts),
       addBulk: async (jobs) => {
-        for (const j of jobs) this.add(name, j.name, j.data, j.opts);
+        // Retention and dispatch once per batch, not per job: a tick's catch-up adds thousands of jobs
+        // (most of them already queued), and each pass looks at every job of the queue.
+        if (this.closed) return;
+        this.prune(name, this.state(name));
+        let added = false;
+        for (const j of jobs) added = this.insert(name, j.name, j.data, j.opts) || added;
+        if (added) this.dispatch(name);
       },
       counts: async () => {
         const c: Record<JobState, number> = { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0 };
@@ -88,10 +94,15 @@ export class InProcessPlatform implements JobPlatform {
 
   private add(queue: QueueName, name: string, data: unknown, opts: EnqueueOptions = {}): void {
     if (this.closed) return;
+    this.prune(queue, this.state(queue));
+    if (this.insert(queue, name, data, opts)) this.dispatch(queue);
+  }
+
+  /** Stores a new job; false when its id exists (BullMQ's rule: an id not yet removed makes the add a no-op). */
+  private insert(queue: QueueName, name: string, data: unknown, opts: EnqueueOptions = {}): boolean {
     const q = this.state(queue);
-    this.prune(queue, q);
     const id = opts.jobId ?? `${++this.seq}`;
-    if (q.jobs.has(id)) return; // BullMQ's rule: an existing id (not yet removed) makes the add a no-op
+    if (q.jobs.has(id)) return false;
     const delay = Math.max(0, opts.delay ?? 0);
     q.jobs.set(id, {
       id,
@@ -104,7 +115,7 @@ export class InProcessPlatform implements JobPlatform {
       finishedAt: 0,
       seq: ++this.seq,
     });
-    this.dispatch(queue);
+    return true;
   }
 
   work(queue: QueueName, handler: JobHandler, options: WorkOptions): void {

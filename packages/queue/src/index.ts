@@ -11,6 +11,7 @@ export {
   type QueueContext,
 } from "./bullmq";
 export {
+  type GateRelease,
   type GateResult,
   type HostGate,
   type HostGateOptions,
@@ -35,6 +36,8 @@ export {
 } from "./platform";
 export {
   ALERTS_SCHEDULER_ID,
+  articleFetchJobId,
+  articleFetchJobs,
   DIGEST_SCHEDULER_ID,
   defaultJobOptions,
   FEED_TICK_SCHEDULER_ID,

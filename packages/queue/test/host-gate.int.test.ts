@@ -58,6 +58,43 @@ describe.each(gates)("%s (per-host politeness)", (_name, make) => {
     if (!next.acquired) expect(next.waitMs).toBeGreaterThan(1_000);
   });
 
+  it("grants a request that asks for a longer spacing only that long after the host's last request", async () => {
+    // A feed request (the default 100 ms spacing) then a page request that wants 600 ms since it.
+    const [gate, other] = pair({ spacingMs: 100, holdMs: 10_000 });
+    const feed = await gate.tryAcquire("news.example");
+    if (feed.acquired) await feed.release();
+    const ended = Date.now();
+    await new Promise((r) => setTimeout(r, 150)); // past the default spacing
+    const early = await gate.tryAcquire("news.example", { spacingMs: 600 });
+    expect(early.acquired).toBe(false);
+    if (!early.acquired) {
+      expect(early.waitMs).toBeGreaterThan(300);
+      expect(early.waitMs).toBeLessThanOrEqual(600);
+      await new Promise((r) => setTimeout(r, early.waitMs + 20));
+    }
+    const page = await other.tryAcquire("news.example", { spacingMs: 600 });
+    expect(page.acquired).toBe(true);
+    expect(Date.now() - ended).toBeGreaterThanOrEqual(590); // the gate measured the end a moment before `ended`
+    if (page.acquired) await page.release();
+    // ... and the spacing it asked for holds after it too, for a request that asks for nothing.
+    const after = await gate.tryAcquire("news.example");
+    expect(after.acquired).toBe(false);
+    if (!after.acquired) expect(after.waitMs).toBeGreaterThan(400);
+  });
+
+  it("holds the host for a longer spacing given at release (a Retry-After), for every request", async () => {
+    const [gate, other] = pair({ spacingMs: 50, holdMs: 10_000 });
+    const first = await gate.tryAcquire("busy.example");
+    if (first.acquired) await first.release({ spacingMs: 1_200 });
+    const next = await other.tryAcquire("busy.example");
+    expect(next.acquired).toBe(false);
+    if (!next.acquired) {
+      expect(next.waitMs).toBeGreaterThan(900);
+      expect(next.waitMs).toBeLessThanOrEqual(1_200);
+    }
+    expect((await other.tryAcquire("elsewhere.example")).acquired).toBe(true);
+  });
+
   it("does not let a stale holder release a slot it no longer owns", async () => {
     const [gate] = pair({ spacingMs: 0, holdMs: 100 });
     const first = await gate.tryAcquire("stale.example");

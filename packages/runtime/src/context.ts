@@ -116,7 +116,12 @@ export async function openServiceContext(
     let redis: Redis | undefined;
     let jobs: JobPlatform;
     let hostGate: HostGate;
-    const gate = { spacingMs: config.HOST_MIN_SPACING_MS, holdMs: config.FETCH_TOTAL_TIMEOUT_MS + 5_000 };
+    // The hold outlasts the longest request made under it (a page fetch whose redirect needs another
+    // origin's robots.txt: both timeouts), so a slow request never loses its host to the next one.
+    const gate = {
+      spacingMs: config.HOST_MIN_SPACING_MS,
+      holdMs: config.FETCH_TOTAL_TIMEOUT_MS + config.PAGE_FETCH_TIMEOUT_MS + 5_000,
+    };
     if (mode.kind === "distributed") {
       await waitForRedis(mode.redisUrl, config.STARTUP_RETRY_SECONDS, logger);
       const client = createRedis(mode.redisUrl, `vesti-${name}`);

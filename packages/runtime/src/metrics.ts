@@ -43,6 +43,25 @@ export function createMetrics(service: string) {
       labelNames: ["kind"] as const,
       registers: [registry],
     }),
+    pagesFetched: new Counter({
+      name: "vesti_pages_fetched_total",
+      help: "Article pages by outcome: the body status stored (ok, paywalled, empty, fallback_summary, failed, blocked_robots), or retry (429/5xx, tried again later)",
+      labelNames: ["outlet", "outcome"] as const,
+      registers: [registry],
+    }),
+    pageFailures: new Counter({
+      name: "vesti_page_failures_total",
+      help: "Article page requests that failed, by kind (rate_limited, http_5xx, timeout, too_large, unsupported_type, http_4xx, ...), retried or not",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    pageTextLength: new Histogram({
+      name: "vesti_page_text_chars",
+      help: "Length of the extracted article text (status ok), in characters",
+      labelNames: ["outlet"] as const,
+      buckets: [250, 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000],
+      registers: [registry],
+    }),
     digestMessages: new Counter({
       name: "vesti_digest_messages_total",
       help: "Weekly digest messages by outcome (sent: accepted by the SMTP server; failed)",

@@ -15,6 +15,14 @@ export {
   processArticleBody,
   processArticleBodyFailure,
 } from "./processors/article-body";
+export {
+  type FetchArticleDeps,
+  type FetchArticleResult,
+  MAX_RETRY_WAIT_MS,
+  pageSpacingMs,
+  processFetchArticle,
+  retryWaitMs,
+} from "./processors/fetch-article";
 export { type FetchFeedResult, prepareArticles, processFetchFeed } from "./processors/fetch-feed";
 export { processRetag, type RetagResult } from "./processors/retag";
 export { type CycleSummary, formatCycle, reportPollCycles } from "./progress";

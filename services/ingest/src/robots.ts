@@ -3,6 +3,7 @@ import { type Database, getRobots, saveRobots } from "@vesti/db";
 import {
   evaluateRobots,
   fetchRobotsTxt,
+  type RobotsOutcome,
   type RobotsPurpose,
   type RobotsVerdict,
   robotsOrigin,
@@ -25,6 +26,10 @@ export interface RobotsCheck extends RobotsVerdict {
    * makes its own request to that host only after the host's spacing (the ingest worker delays the job).
    */
   fetched: boolean;
+  /** What the cached answer was (unreachable: a 5xx or no answer, disallowing for now, not for good). */
+  outcome: RobotsOutcome;
+  /** When the cached answer is fetched again. */
+  expiresAt: Date;
 }
 
 /**
@@ -49,5 +54,29 @@ export async function checkRobots(
     fetched = true;
     deps.logger?.debug({ origin, outcome: record.outcome, status: record.status }, "robots.txt fetched");
   }
-  return { ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose), fetched };
+  return {
+    ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose),
+    fetched,
+    outcome: record.outcome,
+    expiresAt: record.expiresAt,
+  };
+}
+
+/**
+ * The verdict of the cached robots.txt alone, or null when it is missing or expired (checkRobots would
+ * request it): lets a caller that keeps to per-host politeness decide without taking the host's slot.
+ */
+export async function cachedRobots(
+  deps: RobotsDeps,
+  url: string,
+  purpose: RobotsPurpose = "page",
+): Promise<Omit<RobotsCheck, "fetched"> | null> {
+  const now = (deps.now ?? (() => new Date()))();
+  const record = await getRobots(deps.db, robotsOrigin(url));
+  if (!record || record.expiresAt.getTime() <= now.getTime()) return null;
+  return {
+    ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose),
+    outcome: record.outcome,
+    expiresAt: record.expiresAt,
+  };
 }

@@ -1,8 +1,9 @@
 import { activateTaxonomyVersion } from "@vesti/db";
 import { preloadLexicons } from "@vesti/langid";
-import { parsePayload, QueueName, RETAG_JOB_ID, retryLater } from "@vesti/queue";
+import { articleFetchJobs, parsePayload, QueueName, RETAG_JOB_ID, retryLater } from "@vesti/queue";
 import { retryWhileUnreachable, type ServiceContext, timedHandler } from "@vesti/runtime";
 import { defaultTaxonomy, type Taxonomy } from "@vesti/themes";
+import { processFetchArticle } from "./processors/fetch-article";
 import { processFetchFeed } from "./processors/fetch-feed";
 import { processRetag } from "./processors/retag";
 
@@ -12,7 +13,7 @@ export interface IngestOptions {
 }
 
 /**
- * Starts the ingest workers (feed fetches and retag runs) on a context's job platform: BullMQ in the
+ * Starts the ingest workers (feed fetches, article page fetches and retag runs) on a context's job platform: BullMQ in the
  * distributed mode, the in-process runner otherwise; the handlers are the same. Used by services/ingest
  * and by `vesti run`.
  */
@@ -22,6 +23,11 @@ export async function startIngestWorkers(ctx: ServiceContext, options: IngestOpt
   // Language ID's dictionaries take about a second to load: before the first job, not inside it.
   preloadLexicons();
   const concurrency = options.concurrency ?? config.INGEST_CONCURRENCY;
+  const pageQueue = ctx.jobs.queue(QueueName.ArticleFetch);
+  const pages = {
+    enqueue: (articles: readonly { id: number; url: string | null }[]) =>
+      pageQueue.addBulk(articleFetchJobs(articles, config.PAGE_FETCH_MIN_SPACING_MS)),
+  };
 
   ctx.jobs.work(
     QueueName.FeedFetch,
@@ -35,6 +41,7 @@ export async function startIngestWorkers(ctx: ServiceContext, options: IngestOpt
           hostGate: ctx.hostGate,
           metrics,
           logger: logger.child({ jobId: job.id }),
+          pages,
         },
         payload,
       );
@@ -44,6 +51,29 @@ export async function startIngestWorkers(ctx: ServiceContext, options: IngestOpt
     }),
     // A crashed worker's job is retried once its lock expires; renewals run between classify chunks.
     { concurrency, lockMs: config.JOB_LOCK_MS, maxStalledCount: 3 },
+  );
+
+  ctx.jobs.work(
+    QueueName.ArticleFetch,
+    timedHandler(ctx, QueueName.ArticleFetch, async (job, signal) => {
+      const payload = parsePayload(QueueName.ArticleFetch, job.data);
+      const result = await processFetchArticle(
+        {
+          db: ctx.db,
+          config,
+          taxonomy,
+          hostGate: ctx.hostGate,
+          metrics,
+          logger: logger.child({ jobId: job.id }),
+          signal,
+        },
+        payload,
+      );
+      // Host busy, a 429/5xx to try again, or a shutdown: back later, not a failed attempt.
+      if ("waitMs" in result) return retryLater(result.waitMs);
+      return result;
+    }),
+    { concurrency: config.PAGE_FETCH_CONCURRENCY, lockMs: config.JOB_LOCK_MS },
   );
 
   ctx.jobs.work(
@@ -87,6 +117,14 @@ export async function startIngestWorkers(ctx: ServiceContext, options: IngestOpt
       .add("retag", { toVersion: taxonomy.version }, { jobId: RETAG_JOB_ID(taxonomy.version) });
     logger.info({ version: taxonomy.version }, "taxonomy changed; retag enqueued");
   }
-  logger.info({ taxonomy: taxonomy.version, concurrency, jobs: ctx.jobs.kind }, "ingest workers started");
+  logger.info(
+    {
+      taxonomy: taxonomy.version,
+      concurrency,
+      pageConcurrency: config.PAGE_FETCH_CONCURRENCY,
+      jobs: ctx.jobs.kind,
+    },
+    "ingest workers started",
+  );
   return { taxonomy };
 }

@@ -14,4 +14,5 @@ export {
   sendAlertEmails,
 } from "./processors/detect-alerts";
 export { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
+export { enqueuePendingPages } from "./processors/enqueue-pending-pages";
 export { startScheduler } from "./scheduler";

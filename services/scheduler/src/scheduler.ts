@@ -10,27 +10,37 @@ import {
 import { type ServiceContext, timedHandler } from "@vesti/runtime";
 import { processDetectAlerts } from "./processors/detect-alerts";
 import { enqueueDueFeeds } from "./processors/enqueue-due-feeds";
+import { enqueuePendingPages } from "./processors/enqueue-pending-pages";
 import { processSendDigest } from "./processors/send-digest";
 
 /**
  * Upserts the job schedulers (idempotent: two schedulers starting at once leave one) and runs their
- * handlers on the context's job platform: the tick that turns due feeds into fetch jobs, and the weekly
- * digest. Used by services/scheduler and by `vesti run`.
+ * handlers on the context's job platform: the tick that turns due feeds into fetch jobs (and enqueues the
+ * page fetches of articles still without a body), and the weekly digest. Used by services/scheduler and by `vesti run`.
  */
 export async function startScheduler(ctx: ServiceContext, options: { tickSeconds?: number } = {}) {
   const { config, logger } = ctx;
   const fetchQueue = ctx.jobs.queue(QueueName.FeedFetch);
+  const pageQueue = ctx.jobs.queue(QueueName.ArticleFetch);
   const every = (options.tickSeconds ?? config.SCHEDULER_TICK_SECONDS) * 1000;
 
   ctx.jobs.work(
     QueueName.FeedTick,
     timedHandler(ctx, QueueName.FeedTick, async (job) => {
       parsePayload(QueueName.FeedTick, job.data);
-      const result = await enqueueDueFeeds(ctx.db, fetchQueue, new Date());
+      const now = new Date();
+      const result = await enqueueDueFeeds(ctx.db, fetchQueue, now);
       if (result.due > 0) logger.info({ jobId: job.id, due: result.due }, "due feeds enqueued");
+      // Page fetches the feed jobs did not get to enqueue (a crash, a restart): deduplicated by job id.
+      const pages = await enqueuePendingPages(ctx.db, pageQueue, {
+        now,
+        days: config.PAGE_FETCH_CATCH_UP_DAYS,
+        spacingMs: config.PAGE_FETCH_MIN_SPACING_MS,
+      });
+      if (pages.pending > 0) logger.debug({ pending: pages.pending }, "articles without a body (re)enqueued");
       const pruned = await pruneFetchLog(ctx.db, config.FETCH_LOG_RETENTION_DAYS);
       if (pruned > 0) logger.info({ pruned }, "old fetch history pruned");
-      return { ...result, pruned };
+      return { ...result, pendingPages: pages.pending, pruned };
     }),
     { concurrency: 1 },
   );

@@ -80,27 +80,33 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
     return ctx;
   }
 
-  // --once: wait until every feed was fetched (and a retag, if one runs, is done), then report and stop.
+  // --once: wait until every feed was fetched, the pages of the full-text outlets' new articles too (and a
+  // retag, if one runs, is done), then report and stop.
   const { due } = await enqueueDueFeeds(ctx.db, ctx.jobs.queue(QueueName.FeedFetch), new Date());
   ctx.logger.info(`fetching ${due} feeds once`);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const fetches = ctx.jobs.queue(QueueName.FeedFetch);
   const retag = ctx.jobs.queue(QueueName.Retag);
+  const pages = ctx.jobs.queue(QueueName.ArticleFetch);
   let timedOut = false;
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
-    if ((await isIdle(fetches)) && (await isIdle(retag))) break;
+    if ((await isIdle(fetches)) && (await isIdle(pages)) && (await isIdle(retag))) break;
     if (Date.now() > deadline) {
       timedOut = true;
       break;
     }
   }
   if (timedOut) {
-    const [f, r] = await Promise.all([fetches.counts(), retag.counts()]);
+    const [f, p, r] = await Promise.all([fetches.counts(), pages.counts(), retag.counts()]);
     const left = f.waiting + f.active + f.delayed;
+    const pagesLeft = p.waiting + p.active + p.delayed;
     ctx.logger.warn(
       `--once: gave up waiting after ${options.timeoutSeconds} s` +
         (left ? `; ${left} feed fetches not done (they stay due for the next run)` : "") +
+        (pagesLeft
+          ? `; ${pagesLeft} article pages not fetched (each host gets one every PAGE_FETCH_MIN_SPACING_MS; the next run's tick enqueues them again)`
+          : "") +
         (r.active + r.waiting + r.delayed
           ? "; the retag is left for later: it resumes where it stopped on the next start"
           : ""),

@@ -2,7 +2,15 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@vesti/config";
-import { type Database, feedHealth, type SourceOutlet, type SyncReport, syncSources } from "@vesti/db";
+import {
+  type Database,
+  feedHealth,
+  type PageHealth,
+  pageHealth,
+  type SourceOutlet,
+  type SyncReport,
+  syncSources,
+} from "@vesti/db";
 import {
   buildOpml,
   FAILURE_HINTS,
@@ -185,12 +193,23 @@ export function registerSourcesCommands(program: Command): void {
     });
   sources
     .command("health")
-    .description("every feed's polling state, last error and last new item")
-    .option("--json", "JSON lines instead of a table")
-    .action(async (opts: { json?: boolean }) => {
-      const rows = await withDb((db) => feedHealth(db));
+    .description(
+      "every feed's polling state, last error and last new item; per full-text outlet, its article pages",
+    )
+    .option(
+      "--json",
+      "JSON lines instead of tables (feeds, then one line per full-text outlet: section pages)",
+    )
+    .option("--days <n>", "the article pages of the last n days", "7")
+    .action(async (opts: { json?: boolean; days: string }) => {
+      const days = Number(opts.days);
+      if (!Number.isFinite(days) || days <= 0)
+        throw new Error(`--days must be a positive number, got ${opts.days}`);
+      const since = new Date(Date.now() - days * 86_400_000);
+      const [rows, pages] = await withDb((db) => Promise.all([feedHealth(db), pageHealth(db, { since })]));
       if (opts.json) {
         for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+        for (const p of pages) process.stdout.write(`${JSON.stringify({ section: "pages", ...p })}\n`);
         return;
       }
       const table = rows.map((r) => ({
@@ -214,7 +233,29 @@ export function registerSourcesCommands(program: Command): void {
         const hint = FAILURE_HINTS[k as FeedFetchErrorKind];
         if (hint) process.stdout.write(`\n${k}: ${hint}\n`);
       }
+      if (pages.length > 0)
+        process.stdout.write(
+          `\nArticle pages (full text), last ${days} days:\n${formatTable(pageTable(pages))}\n`,
+        );
     });
+}
+
+/** One row per full-text outlet: what became of its pages, and the median extracted length. */
+export function pageTable(pages: readonly PageHealth[]): Record<string, string>[] {
+  return pages.map((p) => ({
+    outlet: p.outlet_id,
+    "full text": p.fulltext ? "on" : "off",
+    fetched: String(p.fetched),
+    extracted: String(p.extracted),
+    "summary kept": String(p.fell_back),
+    failed: String(p.failed),
+    "robots.txt": String(p.blocked_robots),
+    waiting: String(p.waiting),
+    retrying: String(p.retrying),
+    "median chars": p.median_length === null ? "" : String(p.median_length),
+    "last page": ago(p.last_fetched_at),
+    "last failure": (p.last_failure ?? "").slice(0, 60),
+  }));
 }
 
 export function formatTable(rows: Record<string, string>[]): string {

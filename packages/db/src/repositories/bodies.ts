@@ -16,6 +16,8 @@ export interface ArticleForBody {
   outlet_language: string;
   feed_language: string | null;
   fulltext: boolean;
+  /** False once the outlet left the sources file. */
+  outlet_active: boolean;
   fulltext_selectors: string[] | null;
   fulltext_exclude: string[] | null;
   fulltext_min_length: number | null;
@@ -46,6 +48,7 @@ export async function getArticleForBody(
       "o.language as outlet_language",
       "f.language as feed_language",
       "o.fulltext",
+      "o.active as outlet_active",
       "o.fulltext_selectors",
       "o.fulltext_exclude",
       "o.fulltext_min_length",
@@ -57,7 +60,7 @@ export async function getArticleForBody(
 }
 
 /**
- * Articles of full-text outlets that have no body outcome yet, oldest id first (keyset pagination with
+ * Articles of (active) full-text outlets that have no body outcome yet, oldest id first (keyset pagination with
  * `afterId`): for a job that enqueues page fetches to catch up after an outage or when an outlet opts in.
  */
 export async function findArticlesWithoutBody(
@@ -69,6 +72,7 @@ export async function findArticlesWithoutBody(
     .innerJoin("outlets as o", "o.id", "a.outlet_id")
     .select(["a.id", "a.outlet_id", (eb) => eb.fn.coalesce("a.link", "a.canonical_url").as("url")])
     .where("o.fulltext", "=", true)
+    .where("o.active", "=", true)
     .where("a.id", ">", options.afterId ?? 0)
     .where(({ not, exists, selectFrom }) =>
       not(

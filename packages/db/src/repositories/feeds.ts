@@ -22,6 +22,8 @@ export interface FeedForFetch {
   headers: Record<string, string>;
   robots_permission: string | null;
   last_status: number | null;
+  /** The outlet has full text on: each new article's page is fetched. */
+  fulltext: boolean;
 }
 
 export async function getFeedForFetch(
@@ -51,6 +53,7 @@ export async function getFeedForFetch(
       "f.headers",
       "f.robots_permission",
       "f.last_status",
+      "o.fulltext",
     ])
     .where("f.id", "=", feedId)
     .executeTakeFirst();

@@ -46,6 +46,11 @@ export interface FetchFeedDeps {
   hostGate: Pick<HostGate, "tryAcquire">;
   metrics: Metrics;
   logger: Logger;
+  /**
+   * Where the new articles of an outlet with full text on go for their page fetch (the page queue). An
+   * enqueue that fails loses nothing: the scheduler's tick enqueues articles still without a body.
+   */
+  pages?: { enqueue(articles: readonly { id: number; url: string | null }[]): Promise<void> };
   now?: () => Date;
 }
 
@@ -310,6 +315,21 @@ async function storeItems(
     },
     prepared,
   );
+  if (feed.fulltext && deps.pages && stored.insertedIds.length > 0) {
+    const byHash = new Map(prepared.map((a) => [a.url_hash, a]));
+    const articles = stored.insertedIds.map((id, i) => {
+      const a = byHash.get(stored.insertedHashes[i]!);
+      return { id, url: a?.link ?? a?.canonical_url ?? null };
+    });
+    try {
+      await deps.pages.enqueue(articles);
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error), articles: articles.length },
+        "page fetches not enqueued; the scheduler's tick enqueues them",
+      );
+    }
+  }
   const { metrics } = deps;
   metrics.itemsFetched.inc({ outlet: feed.outlet_id }, parsed.items.length);
   metrics.itemsDuplicate.inc({ outlet: feed.outlet_id }, stored.duplicates);
