@@ -244,7 +244,6 @@ export function renderChart(spec: ChartSpec): RenderedChart {
         dx: right ? -4 : 4,
         dy: alert ? 18 : 4,
         fill: alert ? "#b3261e" : "#444",
-        title: "title",
         render: tagged(attrs),
       }),
     );

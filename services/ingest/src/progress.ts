@@ -53,28 +53,32 @@ export function formatCycle(c: CycleSummary, failingFeeds: number): string {
  * Logs a summary line whenever the fetch queue drains after some work: the "is it doing anything?" answer
  * for the first hour, in the logs of `vesti run` and of every ingest worker.
  */
-export function reportPollCycles(ctx: ServiceContext, onCycle?: (c: CycleSummary) => void): void {
+export function reportPollCycles(
+  ctx: ServiceContext,
+  onCycle?: (c: CycleSummary) => void,
+): { flush: () => Promise<void> } {
   let cycle = emptyCycle();
   let jobs = 0;
   let timer: NodeJS.Timeout | undefined;
   const queue = ctx.jobs.queue(QueueName.FeedFetch);
+  const report = async (force: boolean) => {
+    if (jobs === 0 || (!force && !(await isIdle(queue)))) return;
+    const done = cycle;
+    cycle = emptyCycle();
+    jobs = 0;
+    const failing = await ctx.db
+      .selectFrom("feeds")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("active", "=", true)
+      .where("failing", "=", true)
+      .executeTakeFirst()
+      .catch(() => ({ n: 0 }));
+    ctx.logger.info(formatCycle(done, failing?.n ?? 0));
+    onCycle?.(done);
+  };
   const check = () => {
     timer = undefined;
-    void (async () => {
-      if (jobs === 0 || !(await isIdle(queue))) return;
-      const done = cycle;
-      cycle = emptyCycle();
-      jobs = 0;
-      const failing = await ctx.db
-        .selectFrom("feeds")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("active", "=", true)
-        .where("failing", "=", true)
-        .executeTakeFirst()
-        .catch(() => ({ n: 0 }));
-      ctx.logger.info(formatCycle(done, failing?.n ?? 0));
-      onCycle?.(done);
-    })().catch(() => {});
+    void report(false).catch(() => {});
   };
   const touch = () => {
     if (jobs === 0) cycle = emptyCycle();
@@ -105,4 +109,12 @@ export function reportPollCycles(ctx: ServiceContext, onCycle?: (c: CycleSummary
     cycle.failed++;
     cycle.failures.job = (cycle.failures.job ?? 0) + 1;
   });
+  return {
+    /** Logs the cycle in progress now (`vesti run --once` ends before the idle check would). */
+    flush: async () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await report(true).catch(() => {});
+    },
+  };
 }

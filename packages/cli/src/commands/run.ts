@@ -49,6 +49,7 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
   ctx.shutdown.listen();
 
   const startedAt = new Date();
+  let cycles: ReturnType<typeof reportPollCycles> | undefined;
   try {
     const applied = await migrateDatabase(ctx.databaseUrl);
     if (applied.length) ctx.logger.info({ applied }, "database migrated");
@@ -59,7 +60,7 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
         `${report.feeds.added.length} feeds added, ${report.feeds.removed.length} removed`,
     );
     await startIngestWorkers(ctx);
-    reportPollCycles(ctx);
+    cycles = reportPollCycles(ctx);
     if (options.once) {
       // every active feed is due now; the tick below and the scheduler's first tick enqueue it once
       await ctx.db
@@ -112,6 +113,7 @@ export async function runPipeline(options: RunOptions): Promise<ServiceContext> 
           : ""),
     );
   }
+  await cycles?.flush();
   process.stdout.write(`\nWhat this run fetched, per outlet:\n${await outletRunTable(ctx.db, startedAt)}`);
   process.stdout.write(
     `\nAttention to the report's themes, weekly share of all articles (last 8 weeks):\n${await themeTrendLines(ctx.db)}`,
