@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createDb } from "@vesti/db";
 import { createLogger } from "@vesti/runtime";
 import { sql } from "kysely";
+import { CHROMIUM, launchBrowser } from "../../../test/support/browser";
 import { startWebServer } from "../src/index";
 
 // The trends page's speed on the benchmark database that packages/db's bench fills (vesti_bench: 10M
@@ -15,7 +14,6 @@ import { startWebServer } from "../src/index";
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/vesti_bench";
 const RUNS = Math.max(5, Number.parseInt(process.env.BENCH_RUNS ?? "15", 10));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 const quantiles = (ms: number[]) => {
@@ -102,22 +100,8 @@ async function main(): Promise<void> {
       log(`load time: skipped (${CHROMIUM} not installed)`);
       return;
     }
-    const { chromium } = await import("playwright-core");
-    const profile = mkdtempSync(join(tmpdir(), "vesti-bench-chromium-"));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1200, height: 900 },
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--disable-gpu",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchBrowser();
+    const { context } = browser;
     try {
       log("browser load time, navigation start to page ready (script run) / load event:");
       const page = await context.newPage();
@@ -142,8 +126,7 @@ async function main(): Promise<void> {
         );
       }
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     }
   } finally {
     await server.close();

@@ -1,4 +1,4 @@
-import { formatShare, periodLabel, type RenderedChart } from "@vesti/charts";
+import { formatShare, PALETTE, periodLabel, type RenderedChart } from "@vesti/charts";
 import {
   DIMENSION_NAMES,
   DIMENSIONS,
@@ -54,19 +54,7 @@ ${b.chart.gaps.length > 0 ? `<p class="gaps">No articles at all (nothing fetched
 }
 
 /** Legend colours are classes (no inline styles under the CSP): the palette index of a colour. */
-const COLOR_CLASSES = [
-  "#1f5fbf",
-  "#d1495b",
-  "#e09f3e",
-  "#2a9d8f",
-  "#7b4fa6",
-  "#6c757d",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-  "#bcbd22",
-];
-const PALETTE_INDEX = (color: string) => Math.max(0, COLOR_CLASSES.indexOf(color));
+const PALETTE_INDEX = (color: string) => Math.max(0, PALETTE.indexOf(color));
 
 const ARTICLES_PANEL = `<section id="articles" class="articles" aria-live="polite"><p class="hint">Click a point on a chart to list that period's articles here.</p></section>`;
 

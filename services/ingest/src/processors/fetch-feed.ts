@@ -484,19 +484,22 @@ async function continueSitemapPoll(
     const fetchedAt = now(deps);
     let response: Awaited<ReturnType<typeof fetchFeed>> | null = null;
     let crawlDelay: number | null = null;
+    /** Records this child as not read this poll, with why (the poll goes on with the others). */
+    const childFailed = (status: number | null, error: string) =>
+      recordSitemapChild(deps.db, feed.id, child.url, {
+        pollAt,
+        fetchedAt,
+        status,
+        error: error.slice(0, 1000),
+        itemsFound: 0,
+        itemsNew: 0,
+      });
     try {
       const robots = await checkRobots(deps, child.url, "sitemap");
       if (robots.fetched) return { status: "host_busy", waitMs: spacingMs(deps, robots.crawlDelaySeconds) };
       crawlDelay = robots.crawlDelaySeconds;
       if (!robots.allowed && !feed.robots_permission) {
-        await recordSitemapChild(deps.db, feed.id, child.url, {
-          pollAt,
-          fetchedAt,
-          status: null,
-          error: `robots_disallowed: ${robots.reason}`,
-          itemsFound: 0,
-          itemsNew: 0,
-        });
+        await childFailed(null, `robots_disallowed: ${robots.reason}`);
         continue;
       }
       response = await fetchFeed(child.url, {
@@ -507,14 +510,7 @@ async function continueSitemapPoll(
       });
     } catch (error) {
       if (!(error instanceof FeedFetchError)) throw error;
-      await recordSitemapChild(deps.db, feed.id, child.url, {
-        pollAt,
-        fetchedAt,
-        status: error.status ?? null,
-        error: `${error.kind}: ${error.message}`.slice(0, 1000),
-        itemsFound: 0,
-        itemsNew: 0,
-      });
+      await childFailed(error.status ?? null, `${error.kind}: ${error.message}`);
       logger.warn({ child: child.url, kind: error.kind, err: error.message }, "sitemap child failed");
       continue;
     } finally {
@@ -589,14 +585,7 @@ async function continueSitemapPoll(
         });
       } catch (error) {
         if (!(error instanceof FeedParseError)) throw error;
-        await recordSitemapChild(deps.db, feed.id, child.url, {
-          pollAt,
-          fetchedAt,
-          status: response.status,
-          error: `parse: ${error.message}`.slice(0, 1000),
-          itemsFound: 0,
-          itemsNew: 0,
-        });
+        await childFailed(response.status, `parse: ${error.message}`);
         logger.warn({ child: child.url, err: error.message }, "sitemap child unreadable");
       }
     }
