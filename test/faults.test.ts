@@ -48,7 +48,13 @@ beforeAll(async () => {
   // Slow responses so that the run lasts long enough to be interrupted three times.
   served = await serveCorpus(corpus, ["127.0.0.1", "127.0.0.2", "127.0.0.3"], 350);
   await seedSources(t.db, corpus, served.urls);
-  env = testEnv(viaProxy.toString(), redis.url, uniquePrefix());
+  env = {
+    ...testEnv(viaProxy.toString(), redis.url, uniquePrefix()),
+    // A killed worker's host slots expire after the longest request they allow (plus 5 s): keep that
+    // short, so the restarted worker is not kept waiting past the test's patience.
+    FETCH_TOTAL_TIMEOUT_MS: "5000",
+    PAGE_FETCH_TIMEOUT_MS: "5000",
+  };
 });
 
 afterAll(async () => {

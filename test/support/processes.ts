@@ -6,11 +6,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules/.bin/tsx");
 
-/** A service (services/<name>/src/main.ts) as a real child process, as an operator would run it. */
+/**
+ * A service (services/<name>/src/main.ts) as a real child process, as an operator would run it. One Node
+ * process (`node --import tsx`), not the tsx wrapper, so a signal (SIGKILL included) reaches the service
+ * itself and no worker outlives the test.
+ */
 export function startService(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(TSX, [join(ROOT, `services/${name}/src/main.ts`)], {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, `services/${name}/src/main.ts`)], {
+    cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
