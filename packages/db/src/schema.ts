@@ -187,6 +187,8 @@ export interface ThemeDailyCountsTable {
   day: Day;
   theme: string;
   lang: string;
+  /** The articles' script (0009_script_counts). */
+  script: string;
   country: string;
   outlet_id: string;
   taxonomy_version: string;
@@ -196,6 +198,7 @@ export interface ThemeDailyCountsTable {
 export interface ArticleDailyCountsTable {
   day: Day;
   lang: string;
+  script: string;
   country: string;
   outlet_id: string;
   articles: number;
