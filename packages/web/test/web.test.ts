@@ -54,6 +54,15 @@ describe("URL parameters", () => {
     ]);
     expect(parseExplore(viewParams(view, "explore"))).toEqual(view);
   });
+  it("takes the page's form as submitted: empty fields are not set", () => {
+    const view = parseExplore(
+      new URLSearchParams("theme=kosovo&split=script&by=week&measure=share&smooth=0&from=&to="),
+    );
+    expect(view).toMatchObject({ split: "script", by: "week", smooth: 0 });
+    expect(view.from).toBeUndefined();
+    expect(view.to).toBeUndefined();
+    expect(() => parseExplore(new URLSearchParams("theme=kosovo&from=2020-13-01"))).toThrow(/YYYY-MM-DD/);
+  });
   it("restores a comparison, labels included", () => {
     const view = parseCompare(
       new URLSearchParams([
