@@ -107,6 +107,54 @@ describe("the vesti CLI", () => {
     expect(rows.reduce((s, r) => s + r.mentions, 0)).toBe(want);
   });
 
+  it("slices the trend series by script, each script's counts as the fixtures hold them", async () => {
+    const json = async (...flags: string[]) =>
+      JSON.parse(
+        (
+          await vesti(
+            "trends",
+            "--theme",
+            "vucic",
+            "--by",
+            "day",
+            "--format",
+            "json",
+            "--country",
+            "RS",
+            ...flags,
+          )
+        ).stdout,
+      ) as { period: string; mentions: number; articles: number }[];
+    // expected keys: day|theme|lang|script|country|outlet and day|lang|script|country|outlet
+    const want = (script: string) => {
+      const byDay = new Map<string, { mentions: number; articles: number }>();
+      for (const [k, n] of expected.articles) {
+        const [day, , s, country] = k.split("|");
+        if (s !== script || country !== "RS") continue;
+        const row = byDay.get(day!) ?? { mentions: 0, articles: 0 };
+        row.articles += n;
+        byDay.set(day!, row);
+      }
+      for (const [k, n] of expected.mentions) {
+        const [day, theme, , s, country] = k.split("|");
+        if (theme === "vucic" && s === script && country === "RS") byDay.get(day!)!.mentions += n;
+      }
+      return [...byDay].sort().map(([period, r]) => ({ period, ...r }));
+    };
+    const cyrl = await json("--script", "Cyrl");
+    const latn = await json("--script", "latin");
+    expect(cyrl.map(({ period, mentions, articles }) => ({ period, mentions, articles }))).toEqual(
+      want("Cyrl"),
+    );
+    expect(latn.map(({ period, mentions, articles }) => ({ period, mentions, articles }))).toEqual(
+      want("Latn"),
+    );
+    expect(cyrl.reduce((n, r) => n + r.mentions, 0)).toBeGreaterThan(0);
+    await expect(vesti("trends", "--theme", "vucic", "--script", "cyr")).rejects.toMatchObject({
+      stderr: expect.stringMatching(/script: a script: Cyrl \(Cyrillic\), Latn \(Latin\) or mixed/),
+    });
+  });
+
   it("slices the trend series by collection", async () => {
     const first = corpus.outlets[0]!.id;
     const byOutlet = await vesti(

@@ -203,6 +203,53 @@ describe("the trends page in a browser", () => {
     await screenshot(again, "compare");
   });
 
+  it("splits a theme by script from the explore form: one line per script, as theme_weekly has them", async () => {
+    const weeks = await sql<{ script: string; n: number }>`
+      SELECT script, count(DISTINCT week_start)::int AS n FROM analytics.theme_weekly
+      WHERE theme = 'russian_aid' AND country = 'RS' AND lang = 'sr' GROUP BY 1 ORDER BY 1`.execute(t.db);
+    expect(weeks.rows.map((r) => r.script)).toEqual(["Cyrl", "Latn"]);
+    const page = await open("/explore?theme=russian_aid&country=RS&lang=sr&by=week");
+    expect(await page.locator('select[name="script"] option').allTextContents()).toEqual([
+      "Cyrillic (Cyrl)",
+      "Latin (Latn)",
+    ]);
+    await page.locator('select[name="split"]').selectOption("script");
+    await Promise.all([
+      page.waitForURL(/split=script/),
+      page.locator('form.controls button[type="submit"]').click(),
+    ]);
+    await page.waitForSelector("html[data-ready]");
+    expect(await page.locator("#explore button[data-toggle]").allTextContents()).toEqual([
+      "Russian aid · Cyrl",
+      "Russian aid · Latn",
+    ]);
+    for (const { script, n } of weeks.rows) {
+      const points = page.locator(
+        `#explore g[data-series="russian_aid.${script.toLowerCase()}"][data-role="points"] circle`,
+      );
+      expect(await points.count(), script).toBe(n);
+    }
+    // a Cyrillic point lists Cyrillic articles (the Latin line hidden, so that its points are not on top)
+    await page.locator('#explore button[data-toggle="russian_aid.latn"]').click();
+    const peak = await sql<{ week_start: string; mentions: number }>`
+      SELECT week_start, sum(mentions)::int AS mentions FROM analytics.theme_weekly
+      WHERE theme = 'russian_aid' AND country = 'RS' AND lang = 'sr' AND script = 'Cyrl'
+      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`.execute(t.db);
+    const { week_start, mentions } = peak.rows[0]!;
+    expect(mentions).toBeGreaterThan(0);
+    await page
+      .locator(`#explore g[data-series="russian_aid.cyrl"] a[href*="period=${week_start}"] circle`)
+      .click({ force: true });
+    const heading = page.locator("#articles h2[data-total]");
+    await heading.waitFor();
+    expect(await heading.textContent()).toMatch(/script Cyrl/);
+    expect(Number(await heading.getAttribute("data-total"))).toBe(mentions);
+    const metas = await page.locator("#articles li.article .meta").allTextContents();
+    expect(metas).toHaveLength(Math.min(10, mentions));
+    for (const meta of metas) expect(meta).toMatch(/ · sr-Cyrl$/);
+    await screenshot(page, "explore-split-by-script");
+  });
+
   it("shows hostile titles as text, never as markup or links", async () => {
     const page = await open("/explore?theme=kosovo&country=RS&by=week");
     await page

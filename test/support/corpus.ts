@@ -199,9 +199,9 @@ export function rssFor(corpus: Corpus, feed: number): string {
 }
 
 export interface ExpectedCounts {
-  /** "day|lang|country|outlet" → articles */
+  /** "day|lang|script|country|outlet" → articles */
   articles: Map<string, number>;
-  /** "day|theme|lang|country|outlet" → mentions */
+  /** "day|theme|lang|script|country|outlet" → mentions */
   mentions: Map<string, number>;
   total: number;
 }
@@ -220,7 +220,7 @@ export function expectedCounts(corpus: Corpus): ExpectedCounts {
     seen.add(key);
     total++;
     const day = it.published.toISOString().slice(0, 10);
-    const dims = `${it.template.lang}|${outlet.country}|${outlet.id}`;
+    const dims = `${it.template.lang}|${it.template.script}|${outlet.country}|${outlet.id}`;
     articles.set(`${day}|${dims}`, (articles.get(`${day}|${dims}`) ?? 0) + 1);
     for (const theme of it.template.themes) {
       const k = `${day}|${theme}|${dims}`;

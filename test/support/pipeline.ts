@@ -106,13 +106,18 @@ export async function allFeedsFetched(db: Kysely<Database>, exceptOutlet = ""): 
 export async function storedCounts(db: Kysely<Database>): Promise<ExpectedCounts> {
   const totals = await db.selectFrom("article_daily_counts").selectAll().execute();
   const themes = await sql<
-    Pick<ThemeDailyView, "day" | "theme" | "lang" | "country" | "outlet" | "mentions">
+    Pick<ThemeDailyView, "day" | "theme" | "lang" | "script" | "country" | "outlet" | "mentions">
   >`
-    SELECT day::text AS day, theme, lang, country, outlet, mentions::int AS mentions
+    SELECT day::text AS day, theme, lang, script, country, outlet, mentions::int AS mentions
     FROM analytics.theme_daily WHERE mentions > 0`.execute(db);
-  const articles = new Map(totals.map((r) => [`${r.day}|${r.lang}|${r.country}|${r.outlet_id}`, r.articles]));
+  const articles = new Map(
+    totals.map((r) => [`${r.day}|${r.lang}|${r.script}|${r.country}|${r.outlet_id}`, r.articles]),
+  );
   const mentions = new Map(
-    themes.rows.map((r) => [`${r.day}|${r.theme}|${r.lang}|${r.country}|${r.outlet}`, r.mentions]),
+    themes.rows.map((r) => [
+      `${r.day}|${r.theme}|${r.lang}|${r.script}|${r.country}|${r.outlet}`,
+      r.mentions,
+    ]),
   );
   const total = totals.reduce((s, r) => s + r.articles, 0);
   return { articles, mentions, total };
@@ -139,31 +144,57 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
 
 /**
  * Rows where the weekly rollups (kept by triggers) disagree with the daily count tables summed per ISO
- * week: must be none, whatever happened during the run.
+ * week, for the headline and the body counts: must be none, whatever happened during the run.
  */
 export async function weeklyRollupMismatches(db: Kysely<Database>): Promise<unknown[]> {
-  // symmetric differences: rows in one and not (or not equal) in the other, both ways
-  const result = await sql`
-    WITH mentions_daily AS (
-      SELECT date_trunc('week', day)::date AS week_start, theme, lang, country::text, outlet_id, taxonomy_version,
-             sum(mentions)::bigint AS n
-      FROM theme_daily_counts GROUP BY 1, 2, 3, 4, 5, 6
-    ), mentions_weekly AS (
-      SELECT week_start, theme, lang, country::text, outlet_id, taxonomy_version, mentions::bigint AS n
-      FROM analytics.theme_weekly_counts
-    ), articles_daily AS (
-      SELECT date_trunc('week', day)::date AS week_start, lang, country::text, outlet_id, sum(articles)::bigint AS n
-      FROM article_daily_counts GROUP BY 1, 2, 3, 4
-    ), articles_weekly AS (
-      SELECT week_start, lang, country::text, outlet_id, articles::bigint AS n FROM analytics.article_weekly_counts
-    )
-    SELECT 'mentions only daily' AS what, to_jsonb(x) AS row FROM (TABLE mentions_daily EXCEPT TABLE mentions_weekly) x
-    UNION ALL
-    SELECT 'mentions only weekly', to_jsonb(x) FROM (TABLE mentions_weekly EXCEPT TABLE mentions_daily) x
-    UNION ALL
-    SELECT 'articles only daily', to_jsonb(x) FROM (TABLE articles_daily EXCEPT TABLE articles_weekly) x
-    UNION ALL
-    SELECT 'articles only weekly', to_jsonb(x) FROM (TABLE articles_weekly EXCEPT TABLE articles_daily) x
-  `.execute(db);
-  return result.rows;
+  const articleKeys = "lang, script, country::text, outlet_id";
+  const themeKeys = `theme, ${articleKeys}, taxonomy_version`;
+  const pairs = [
+    {
+      what: "mentions",
+      daily: "theme_daily_counts",
+      weekly: "analytics.theme_weekly_counts",
+      keys: themeKeys,
+    },
+    {
+      what: "articles",
+      daily: "article_daily_counts",
+      weekly: "analytics.article_weekly_counts",
+      keys: articleKeys,
+    },
+    {
+      what: "body-only mentions",
+      daily: "theme_body_daily_counts",
+      weekly: "analytics.theme_body_weekly_counts",
+      keys: themeKeys,
+    },
+    {
+      what: "articles with a body",
+      daily: "article_body_daily_counts",
+      weekly: "analytics.article_body_weekly_counts",
+      keys: articleKeys,
+    },
+  ];
+  const rows: unknown[] = [];
+  for (const { what, daily, weekly, keys } of pairs) {
+    const value = keys === themeKeys ? "mentions" : "articles";
+    // symmetric difference: rows in one and not (or not equal) in the other, both ways
+    const result = await sql
+      .raw(
+        `
+      WITH d AS (
+        SELECT date_trunc('week', day)::date AS week_start, ${keys}, sum(${value})::bigint AS n
+        FROM ${daily} GROUP BY week_start, ${keys}
+      ), w AS (SELECT week_start, ${keys}, ${value}::bigint AS n FROM ${weekly})
+      SELECT '${what} only daily' AS what, to_jsonb(x) AS row FROM (TABLE d EXCEPT TABLE w) x
+      UNION ALL
+      SELECT '${what} only weekly', to_jsonb(x) FROM (TABLE w EXCEPT TABLE d) x`.replace(
+          "ROLLUP_KEYS",
+          `week_start, ${keys.replace("::text", "")}`,
+        ),
+      )
+      .execute(db);
+    rows.push(...result.rows);
+  }
+  return rows;
 }

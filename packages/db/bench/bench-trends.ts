@@ -155,16 +155,16 @@ async function generate(db: Kysely<Database>): Promise<void> {
 
   // The count tables exactly as ingest (addToCounts) would have left them.
   await sql`
-    INSERT INTO article_daily_counts (day, lang, country, outlet_id, articles)
-    SELECT a.day, a.lang, o.country, a.outlet_id, count(*)
+    INSERT INTO article_daily_counts (day, lang, script, country, outlet_id, articles)
+    SELECT a.day, a.lang, a.script, o.country, a.outlet_id, count(*)
     FROM articles a JOIN outlets o ON o.id = a.outlet_id
-    GROUP BY 1, 2, 3, 4
+    GROUP BY 1, 2, 3, 4, 5
   `.execute(db);
   await sql`
-    INSERT INTO theme_daily_counts (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
-    SELECT t.theme, a.day, a.lang, o.country, a.outlet_id, t.taxonomy_version, count(*)
+    INSERT INTO theme_daily_counts (theme, day, lang, script, country, outlet_id, taxonomy_version, mentions)
+    SELECT t.theme, a.day, a.lang, a.script, o.country, a.outlet_id, t.taxonomy_version, count(*)
     FROM article_themes t JOIN articles a ON a.id = t.article_id JOIN outlets o ON o.id = a.outlet_id
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
   `.execute(db);
   log("  count tables done; vacuum analyze");
   await sql`VACUUM ANALYZE`.execute(db);
@@ -202,7 +202,12 @@ async function main(): Promise<void> {
   await ensureDatabase(URL_);
   const db = createDb(URL_, { poolSize: 1, applicationName: "vesti-bench" });
   try {
-    await migrateToLatest(db);
+    const m0 = performance.now();
+    const migrated = (await migrateToLatest(db)).results ?? [];
+    if (migrated.length > 0)
+      log(
+        `migrated (${migrated.map((r) => r.migrationName).join(", ")}) in ${((performance.now() - m0) / 1000).toFixed(1)} s`,
+      );
     await generate(db);
     if (process.env.BENCH_GENERATE_ONLY === "1") return;
     const size = await sql<{ db: string; themes: number; counts: number; tcounts: number; articles: number }>`
@@ -226,6 +231,11 @@ async function main(): Promise<void> {
     const thesis = `
       SELECT * FROM analytics.aid_attention_weekly
       WHERE week_start >= now() - interval '1 year' ORDER BY week_start`;
+    // The same series split by script (Serbian outlets write in both), and filtered on one script.
+    const byScript = `
+      SELECT week_start, script, sum(mentions) AS mentions, sum(articles) AS articles
+      FROM analytics.theme_weekly WHERE theme = 'kosovo' AND country = 'RS' AND lang = 'sr'
+      GROUP BY week_start, script ORDER BY week_start, script`;
     const daily = `
       SELECT day, sum(mentions) AS mentions, sum(articles) AS articles
       FROM analytics.theme_daily WHERE theme = 'putin' AND day >= current_date - 365
@@ -241,6 +251,16 @@ async function main(): Promise<void> {
       {
         name: "queryTrends kosovo by week, RS, 5 years",
         run: async () => (await queryTrends(db, { theme: "kosovo", by: "week", country: "RS" })).length,
+      },
+      {
+        name: "weekly series of one theme split by script, 5 years (theme_weekly kosovo/RS/sr)",
+        run: raw(byScript),
+        explain: byScript,
+      },
+      {
+        name: "queryTrends kosovo by week, RS, Cyrillic only, 5 years",
+        run: async () =>
+          (await queryTrends(db, { theme: "kosovo", by: "week", country: "RS", script: "Cyrl" })).length,
       },
       {
         name: "daily series of one theme, 1 year, all outlets (theme_daily putin)",

@@ -16,6 +16,7 @@ export {
   periodParam,
   type SeriesFilters,
   type SeriesQuery,
+  scriptParam,
   seriesFiltersSchema,
   seriesQuerySchema,
   smoothParam,

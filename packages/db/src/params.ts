@@ -32,6 +32,18 @@ export const langParam = z
   .trim()
   .toLowerCase()
   .regex(/^([a-z]{2,3}|und)$/, "a language code such as sr, ru, en");
+// Script names people type, to the ISO 15924 codes articles.script holds (the sources file says
+// "cyrillic" / "latin" for an outlet's script).
+const SCRIPT_ALIASES: Record<string, string> = { cyrillic: "Cyrl", latin: "Latn", mixed: "mixed" };
+/** An article's script: Cyrl or Latn (ISO 15924, any case; also "cyrillic", "latin"), or mixed. */
+export const scriptParam = z
+  .string()
+  .trim()
+  .transform((v) => {
+    const lower = v.toLowerCase();
+    return SCRIPT_ALIASES[lower] ?? (/^[a-z]{4}$/.test(lower) ? lower[0]!.toUpperCase() + lower.slice(1) : v);
+  })
+  .pipe(z.string().regex(/^([A-Z][a-z]{3}|mixed)$/, "a script: Cyrl (Cyrillic), Latn (Latin) or mixed"));
 export const countryParam = z
   .string()
   .trim()
@@ -52,12 +64,12 @@ export const smoothParam = z.coerce.number().int().min(0).max(30);
 
 /**
  * The dimensions a series can be filtered or split on. Each is one entry: its parameter schema and how
- * the explore repository reads it (a column of the trend views, or the outlets' collections). Script
- * (Cyrillic/Latin) joins as `script: { label: "script", param: ..., column: "script" }` once the count
- * tables carry it.
+ * the explore repository reads it (a column of the trend views, or the outlets' collections). The script
+ * is the article's (a key of the count tables since migration 0009_script_counts).
  */
 export const DIMENSIONS = {
   lang: { label: "language", param: langParam, column: "lang" },
+  script: { label: "script", param: scriptParam, column: "script" },
   country: { label: "country", param: countryParam, column: "country" },
   outlet: { label: "outlet", param: outletParam, column: "outlet" },
   collection: { label: "collection", param: collectionParam, column: null },
@@ -94,6 +106,7 @@ export const trendQuerySchema = z
     since: dayParam.optional(),
     until: dayParam.optional(),
     lang: langParam.optional(),
+    script: scriptParam.optional(),
     country: countryParam.optional(),
     outlet: outletParam.optional(),
     collection: collectionParam.optional(),

@@ -198,6 +198,8 @@ export interface ThemeDailyCountsTable {
   day: Day;
   theme: string;
   lang: string;
+  /** The articles' script (0009_script_counts). */
+  script: string;
   country: string;
   outlet_id: string;
   taxonomy_version: string;
@@ -207,6 +209,7 @@ export interface ThemeDailyCountsTable {
 export interface ArticleDailyCountsTable {
   day: Day;
   lang: string;
+  script: string;
   country: string;
   outlet_id: string;
   articles: number;

@@ -41,7 +41,8 @@ beforeAll(async () => {
     ])
     .execute();
 
-  // [outlet, published_at, lang, themes, taxonomy version]
+  // [outlet, published_at, lang, themes, taxonomy version]; English is in Latin script, rs2's eu_aid
+  // article too, everything else in Cyrillic
   const items: [string, string, string, string[], string?][] = [
     // ISO week 2020-W53 (Mon 2020-12-28 .. Sun 2021-01-03): spans the year boundary
     ["rs1", "2020-12-29T10:00:00Z", "sr", ["kosovo", "putin"]],
@@ -74,7 +75,7 @@ beforeAll(async () => {
       published_estimated: false,
       fetched_at: new Date(at),
       lang,
-      script: "Cyrl",
+      script: lang === "en" || themes.includes("eu_aid") ? "Latn" : "Cyrl",
       lang_confidence: 0.9,
       themes: themes.map((id) => ({
         id,
@@ -100,14 +101,15 @@ const q = async (text: string) => (await sql.raw(text).execute(t.db)).rows as Ro
 describe("analytics.theme_daily", () => {
   it("has a zero row for every theme on each day an outlet published, and no row on other days", async () => {
     const rows = await q(`
-      SELECT day, mentions, articles, share, taxonomy_version FROM analytics.theme_daily
+      SELECT day, mentions, articles, share, taxonomy_version, script FROM analytics.theme_daily
       WHERE theme = 'kosovo' AND outlet = 'rs1' AND lang = 'sr' ORDER BY day`);
+    const v2 = { taxonomy_version: "v2", script: "Cyrl" };
     expect(rows).toEqual([
-      { day: "2020-12-29", mentions: 1, articles: 2, share: 0.5, taxonomy_version: "v2" },
-      { day: "2020-12-31", mentions: 0, articles: 1, share: 0, taxonomy_version: "v2" },
-      { day: "2021-01-02", mentions: 0, articles: 1, share: 0, taxonomy_version: "v2" },
+      { day: "2020-12-29", mentions: 1, articles: 2, share: 0.5, ...v2 },
+      { day: "2020-12-31", mentions: 0, articles: 1, share: 0, ...v2 },
+      { day: "2021-01-02", mentions: 0, articles: 1, share: 0, ...v2 },
       // the v1-tagged article counts as an article, not as a current mention
-      { day: "2021-01-06", mentions: 0, articles: 1, share: 0, taxonomy_version: "v2" },
+      { day: "2021-01-06", mentions: 0, articles: 1, share: 0, ...v2 },
     ]);
     const themes = await q(`SELECT count(DISTINCT theme)::int AS n FROM analytics.theme_daily`);
     expect(themes[0]!.n).toBe(8);
@@ -125,55 +127,35 @@ describe("analytics.theme_daily", () => {
 describe("analytics.theme_weekly", () => {
   it("labels ISO weeks (a week spanning New Year belongs to the year of its Thursday)", async () => {
     const rows = await q(`
-      SELECT week_start, iso_week, outlet, lang, mentions, articles, share FROM analytics.theme_weekly
-      WHERE theme = 'kosovo' AND country = 'RS' ORDER BY week_start, outlet, lang`);
+      SELECT week_start, iso_week, outlet, lang, script, mentions, articles, share FROM analytics.theme_weekly
+      WHERE theme = 'kosovo' AND country = 'RS' ORDER BY week_start, outlet, lang, script`);
+    const w53 = { week_start: "2020-12-28", iso_week: "2020-W53" };
+    const w01 = { week_start: "2021-01-04", iso_week: "2021-W01" };
     expect(rows).toEqual([
-      {
-        week_start: "2020-12-28",
-        iso_week: "2020-W53",
-        outlet: "rs1",
-        lang: "sr",
-        mentions: 1,
-        articles: 4,
-        share: 0.25,
-      },
-      {
-        week_start: "2021-01-04",
-        iso_week: "2021-W01",
-        outlet: "rs1",
-        lang: "en",
-        mentions: 0,
-        articles: 1,
-        share: 0,
-      },
-      {
-        week_start: "2021-01-04",
-        iso_week: "2021-W01",
-        outlet: "rs1",
-        lang: "sr",
-        mentions: 0,
-        articles: 1,
-        share: 0,
-      },
-      {
-        week_start: "2021-01-04",
-        iso_week: "2021-W01",
-        outlet: "rs2",
-        lang: "sr",
-        mentions: 1,
-        articles: 2,
-        share: 0.5,
-      },
+      { ...w53, outlet: "rs1", lang: "sr", script: "Cyrl", mentions: 1, articles: 4, share: 0.25 },
+      { ...w01, outlet: "rs1", lang: "en", script: "Latn", mentions: 0, articles: 1, share: 0 },
+      { ...w01, outlet: "rs1", lang: "sr", script: "Cyrl", mentions: 0, articles: 1, share: 0 },
+      // rs2's two Serbian articles of the week, one in each script: one row per script
+      { ...w01, outlet: "rs2", lang: "sr", script: "Cyrl", mentions: 1, articles: 1, share: 1 },
+      { ...w01, outlet: "rs2", lang: "sr", script: "Latn", mentions: 0, articles: 1, share: 0 },
       {
         week_start: "2024-12-30",
         iso_week: "2025-W01",
         outlet: "rs2",
         lang: "sr",
+        script: "Cyrl",
         mentions: 1,
         articles: 1,
         share: 1,
       },
     ]);
+  });
+
+  it("sums over script to the rows per language, as before script was a key", async () => {
+    const rows = await q(`
+      SELECT outlet, lang, sum(mentions)::int AS mentions, sum(articles)::int AS articles FROM analytics.theme_weekly
+      WHERE theme = 'kosovo' AND week_start = '2021-01-04' AND outlet = 'rs2' GROUP BY 1, 2`);
+    expect(rows).toEqual([{ outlet: "rs2", lang: "sr", mentions: 1, articles: 2 }]);
   });
 
   it("reports zero weeks for a theme with no mentions", async () => {
@@ -193,22 +175,27 @@ describe("weekly rollups", () => {
   const mismatches = async (db: Kysely<Database>) =>
     (
       await sql`
-        (SELECT date_trunc('week', day::timestamp)::date AS w, lang, country, outlet_id, sum(articles)::int AS n
+        (SELECT date_trunc('week', day::timestamp)::date AS w, lang || '/' || script, country, outlet_id,
+                sum(articles)::int AS n
          FROM article_daily_counts GROUP BY 1, 2, 3, 4
-         EXCEPT SELECT week_start, lang, country, outlet_id, articles::int FROM analytics.article_weekly_counts)
+         EXCEPT SELECT week_start, lang || '/' || script, country, outlet_id, articles::int
+         FROM analytics.article_weekly_counts)
         UNION ALL
-        (SELECT week_start, lang, country, outlet_id, articles::int FROM analytics.article_weekly_counts
-         EXCEPT SELECT date_trunc('week', day::timestamp)::date, lang, country, outlet_id, sum(articles)::int
+        (SELECT week_start, lang || '/' || script, country, outlet_id, articles::int FROM analytics.article_weekly_counts
+         EXCEPT SELECT date_trunc('week', day::timestamp)::date, lang || '/' || script, country, outlet_id,
+                sum(articles)::int
          FROM article_daily_counts GROUP BY 1, 2, 3, 4)
         UNION ALL
-        (SELECT date_trunc('week', day::timestamp)::date, theme || '/' || taxonomy_version || '/' || lang,
+        (SELECT date_trunc('week', day::timestamp)::date, theme || '/' || taxonomy_version || '/' || lang || '/' || script,
                 country, outlet_id, sum(mentions)::int FROM theme_daily_counts GROUP BY 1, 2, 3, 4
-         EXCEPT SELECT week_start, theme || '/' || taxonomy_version || '/' || lang, country, outlet_id,
+         EXCEPT SELECT week_start, theme || '/' || taxonomy_version || '/' || lang || '/' || script, country, outlet_id,
                 mentions::int FROM analytics.theme_weekly_counts)
         UNION ALL
-        (SELECT week_start, theme || '/' || taxonomy_version || '/' || lang, country, outlet_id, mentions::int
+        (SELECT week_start, theme || '/' || taxonomy_version || '/' || lang || '/' || script, country, outlet_id,
+                mentions::int
          FROM analytics.theme_weekly_counts
-         EXCEPT SELECT date_trunc('week', day::timestamp)::date, theme || '/' || taxonomy_version || '/' || lang,
+         EXCEPT SELECT date_trunc('week', day::timestamp)::date,
+                theme || '/' || taxonomy_version || '/' || lang || '/' || script,
                 country, outlet_id, sum(mentions)::int FROM theme_daily_counts GROUP BY 1, 2, 3, 4)`.execute(
         db,
       )
@@ -223,8 +210,11 @@ describe("weekly rollups", () => {
         await sql`UPDATE theme_daily_counts SET mentions = mentions + 2 WHERE theme = 'kosovo'`.execute(trx);
         await sql`UPDATE theme_daily_counts SET mentions = 0 WHERE theme = 'putin'`.execute(trx);
         await sql`DELETE FROM theme_daily_counts WHERE mentions = 0`.execute(trx);
-        // a key change moves the article count to another week
+        // a key change moves the article count to another week, or to another script
         await sql`UPDATE article_daily_counts SET day = day + 7 WHERE outlet_id = 'lv1'`.execute(trx);
+        await sql`UPDATE article_daily_counts SET script = 'mixed' WHERE outlet_id = 'rs2' AND script = 'Latn'`.execute(
+          trx,
+        );
         await sql`DELETE FROM article_daily_counts WHERE outlet_id = 'ru1'`.execute(trx);
         expect(await mismatches(trx)).toEqual([]);
         await sql`TRUNCATE article_daily_counts, theme_daily_counts`.execute(trx);
@@ -423,7 +413,8 @@ describe("vesti_analyst", () => {
       "current_taxonomy",
     ])
       expect((await asAnalyst(`SELECT count(*) FROM analytics.${view}`)).length).toBe(1);
-    expect(await asAnalyst("SELECT count(*)::int AS n FROM article_daily_counts")).toEqual([{ n: 9 }]);
+    // 9 (day, lang, country, outlet) keys, rs2's 2021-01-05 split in two by script
+    expect(await asAnalyst("SELECT count(*)::int AS n FROM article_daily_counts")).toEqual([{ n: 10 }]);
   });
 
   it("cannot write, nor read subscribers", async () => {
@@ -457,6 +448,41 @@ describe("queryTrends", () => {
     ]);
     const ru = await queryTrends(t.db, { theme: "putin", by: "week", lang: "ru", country: "RU" });
     expect(ru).toEqual([{ period: "2021-01-04", iso_week: "2021-W01", mentions: 1, articles: 1, share: 1 }]);
+  });
+
+  it("filters on the script; the scripts add up to the whole", async () => {
+    const until = "2021-01-05";
+    const all = await queryTrends(t.db, { theme: "kosovo", by: "day", country: "RS", until });
+    const cyrl = await queryTrends(t.db, {
+      theme: "kosovo",
+      by: "day",
+      country: "RS",
+      until,
+      script: "Cyrl",
+    });
+    const latn = await queryTrends(t.db, {
+      theme: "kosovo",
+      by: "day",
+      country: "RS",
+      until,
+      script: "Latn",
+    });
+    // 2021-01-05 in RS: rs1's English article and rs2's eu_aid one in Latin, rs2's Kosovo one in Cyrillic
+    expect(latn).toEqual([{ period: "2021-01-05", mentions: 0, articles: 2, share: 0 }]);
+    expect(cyrl.find((r) => r.period === "2021-01-05")).toEqual({
+      period: "2021-01-05",
+      mentions: 1,
+      articles: 1,
+      share: 1,
+    });
+    const summed = new Map<string, [number, number]>();
+    for (const r of [...cyrl, ...latn]) {
+      const [m, a] = summed.get(r.period) ?? [0, 0];
+      summed.set(r.period, [m + r.mentions, a + r.articles]);
+    }
+    expect(all.map((r) => [r.period, r.mentions, r.articles])).toEqual(
+      [...summed].sort().map(([p, [m, a]]) => [p, m, a]),
+    );
   });
 
   it("rejects malformed dates", async () => {

@@ -26,7 +26,7 @@ const v2 = (text: string) => [...v1(text), ...(/Kina/.test(text) ? ["chinese_aid
 const tags = (f: (t: string) => string[], text: string) =>
   f(text).map((id) => ({ id, evidence: [{ field: "body", start: 0, end: 1, text: id }] }));
 
-function article(n: number, title: string, at = "2026-03-02T10:00:00Z"): PreparedArticle {
+function article(n: number, title: string, at = "2026-03-02T10:00:00Z", script = "Latn"): PreparedArticle {
   return {
     url_hash: `h${n}`,
     canonical_url: `https://n1.test/${n}`,
@@ -39,7 +39,7 @@ function article(n: number, title: string, at = "2026-03-02T10:00:00Z"): Prepare
     published_estimated: false,
     fetched_at: new Date(at),
     lang: "sr",
-    script: "Latn",
+    script,
     lang_confidence: 1,
     themes: tags(v1, title),
   };
@@ -75,9 +75,11 @@ const q = async <T = Record<string, unknown>>(text: string) =>
 
 async function counts() {
   const themes = await q(
-    "SELECT theme, day, taxonomy_version, mentions FROM theme_body_daily_counts ORDER BY theme, day, taxonomy_version",
+    "SELECT theme, day, script, taxonomy_version, mentions FROM theme_body_daily_counts ORDER BY theme, day, taxonomy_version",
   );
-  const totals = await q("SELECT day, lang, outlet_id, articles FROM article_body_daily_counts ORDER BY day");
+  const totals = await q(
+    "SELECT day, lang, script, outlet_id, articles FROM article_body_daily_counts ORDER BY day",
+  );
   return { themes, totals };
 }
 
@@ -103,7 +105,8 @@ beforeAll(async () => {
       article(1, "Kosovo: sastanak u Briselu"),
       article(2, "Vreme sutra"),
       article(3, "Cene goriva"),
-      article(4, "Sednica skupštine", "2026-03-09T10:00:00Z"),
+      // stored as a Cyrillic article: its body counts follow the article's script
+      article(4, "Sednica skupštine", "2026-03-09T10:00:00Z", "Cyrl"),
     ],
   );
   ids.push(...stored.insertedIds);
@@ -148,8 +151,8 @@ describe("storeArticleBody", () => {
       bodyOnly: ["putin"],
     });
     expect(await counts()).toEqual({
-      themes: [{ theme: "putin", day: "2026-03-02", taxonomy_version: "v1", mentions: 1 }],
-      totals: [{ day: "2026-03-02", lang: "sr", outlet_id: "n1", articles: 1 }],
+      themes: [{ theme: "putin", day: "2026-03-02", script: "Latn", taxonomy_version: "v1", mentions: 1 }],
+      totals: [{ day: "2026-03-02", lang: "sr", script: "Latn", outlet_id: "n1", articles: 1 }],
     });
     const rows = await t.db
       .selectFrom("article_body_themes")
@@ -181,8 +184,12 @@ describe("storeArticleBody", () => {
     expect(results.filter((r) => r.outcome === "stored")).toHaveLength(1);
     expect(results.filter((r) => r.outcome === "unchanged")).toHaveLength(5);
     const c = await counts();
-    expect(c.themes).toEqual([{ theme: "putin", day: "2026-03-02", taxonomy_version: "v1", mentions: 2 }]);
-    expect(c.totals).toEqual([{ day: "2026-03-02", lang: "sr", outlet_id: "n1", articles: 2 }]);
+    expect(c.themes).toEqual([
+      { theme: "putin", day: "2026-03-02", script: "Latn", taxonomy_version: "v1", mentions: 2 },
+    ]);
+    expect(c.totals).toEqual([
+      { day: "2026-03-02", lang: "sr", script: "Latn", outlet_id: "n1", articles: 2 },
+    ]);
   });
 
   it("moves the counts when a body is replaced, and keeps an extracted body over a worse outcome", async () => {
@@ -193,8 +200,8 @@ describe("storeArticleBody", () => {
       bodyOnly: ["kosovo"],
     });
     expect((await counts()).themes).toEqual([
-      { theme: "kosovo", day: "2026-03-02", taxonomy_version: "v1", mentions: 1 },
-      { theme: "putin", day: "2026-03-02", taxonomy_version: "v1", mentions: 1 },
+      { theme: "kosovo", day: "2026-03-02", script: "Latn", taxonomy_version: "v1", mentions: 1 },
+      { theme: "putin", day: "2026-03-02", script: "Latn", taxonomy_version: "v1", mentions: 1 },
     ]);
     const kept = await storeArticleBody(
       t.db,
@@ -273,6 +280,13 @@ describe("storeArticleBody", () => {
 
   it("keeps the weekly rollups and the any-mention views equal to the daily counts", async () => {
     await storeArticleBody(t.db, ids[3]!, body("Kina i Kosovo"));
+    expect((await counts()).totals.at(-1)).toEqual({
+      day: "2026-03-09",
+      lang: "sr",
+      script: "Cyrl",
+      outlet_id: "n1",
+      articles: 1,
+    });
     const [w] = await q<{ m: number; a: number }>(
       "SELECT (SELECT sum(mentions) FROM analytics.theme_body_weekly_counts)::int AS m, (SELECT sum(articles) FROM analytics.article_body_weekly_counts)::int AS a",
     );
@@ -281,12 +295,13 @@ describe("storeArticleBody", () => {
     );
     expect(w).toEqual(d);
     const daily = await q(
-      "SELECT day, theme, mentions::int, headline_mentions::int, body_only_mentions::int, articles::int, articles_with_body::int FROM analytics.theme_daily_any WHERE theme IN ('kosovo', 'putin') ORDER BY day, theme",
+      "SELECT day, theme, script, mentions::int, headline_mentions::int, body_only_mentions::int, articles::int, articles_with_body::int FROM analytics.theme_daily_any WHERE theme IN ('kosovo', 'putin') ORDER BY day, theme",
     );
     expect(daily).toEqual([
       {
         day: "2026-03-02",
         theme: "kosovo",
+        script: "Latn",
         mentions: 2,
         headline_mentions: 1,
         body_only_mentions: 1,
@@ -296,6 +311,7 @@ describe("storeArticleBody", () => {
       {
         day: "2026-03-02",
         theme: "putin",
+        script: "Latn",
         mentions: 2,
         headline_mentions: 0,
         body_only_mentions: 2,
@@ -305,6 +321,7 @@ describe("storeArticleBody", () => {
       {
         day: "2026-03-09",
         theme: "kosovo",
+        script: "Cyrl",
         mentions: 1,
         headline_mentions: 0,
         body_only_mentions: 1,
@@ -314,6 +331,7 @@ describe("storeArticleBody", () => {
       {
         day: "2026-03-09",
         theme: "putin",
+        script: "Cyrl",
         mentions: 0,
         headline_mentions: 0,
         body_only_mentions: 0,
@@ -340,8 +358,13 @@ describe("storeArticleBody", () => {
       "SELECT article_id::int, status, body_only_themes FROM analytics.article_bodies ORDER BY article_id",
     );
     expect(bodies.map((b) => b.body_only_themes)).toEqual([["putin"], ["kosovo"], ["putin"], ["kosovo"]]);
-    const mentions = await q("SELECT count(*)::int AS n FROM analytics.body_mentions WHERE body_only");
-    expect(mentions[0]!.n).toBe(4);
+    const mentions = await q(
+      "SELECT script, count(*)::int AS n FROM analytics.body_mentions WHERE body_only GROUP BY 1 ORDER BY 1",
+    );
+    expect(mentions).toEqual([
+      { script: "Cyrl", n: 1 },
+      { script: "Latn", n: 3 },
+    ]);
   });
 });
 
@@ -369,14 +392,14 @@ describe("retagging bodies", () => {
       const stored = await t.db
         .selectFrom("articles as a")
         .innerJoin("article_bodies as b", "b.article_id", "a.id")
-        .select(["a.id", "a.title", "a.published_at", "b.text", "b.status"])
+        .select(["a.id", "a.title", "a.published_at", "a.script", "b.text", "b.status"])
         .orderBy("a.id")
         .execute();
       const res = await storeArticles(
         fresh.db,
         { feed_id: feed.id, outlet_id: "n1", country: "RS", taxonomy_version: "v2" },
         stored.map((s, i) => ({
-          ...article(i + 1, s.title, s.published_at.toISOString()),
+          ...article(i + 1, s.title, s.published_at.toISOString(), s.script),
           themes: tags(v2, s.title),
         })),
       );
@@ -388,7 +411,7 @@ describe("retagging bodies", () => {
         );
       const norm = async (db: TestDatabase) => ({
         themes: (
-          await sql`SELECT theme, day, mentions FROM theme_body_daily_counts WHERE taxonomy_version = 'v2' ORDER BY 1, 2`.execute(
+          await sql`SELECT theme, day, script, mentions FROM theme_body_daily_counts WHERE taxonomy_version = 'v2' ORDER BY 1, 2, 3`.execute(
             db.db,
           )
         ).rows,
@@ -397,8 +420,9 @@ describe("retagging bodies", () => {
             db.db,
           )
         ).rows,
-        totals: (await sql`SELECT day, articles FROM article_body_daily_counts ORDER BY 1`.execute(db.db))
-          .rows,
+        totals: (
+          await sql`SELECT day, script, articles FROM article_body_daily_counts ORDER BY 1, 2`.execute(db.db)
+        ).rows,
         flags: (
           await sql`SELECT a.title, t.theme, t.body_only FROM article_body_themes t JOIN articles a ON a.id = t.article_id ORDER BY 1, 2`.execute(
             db.db,

@@ -32,6 +32,41 @@ describe("trend views by collection", () => {
     expect(byCollection.rows.some((r) => r.mentions > 0)).toBe(true);
   });
 
+  it("carry the script, per collection as per outlet", async () => {
+    const byCollection = await sql<{
+      week_start: string;
+      script: string;
+      mentions: number;
+      articles: number;
+    }>`
+      SELECT week_start, script, sum(mentions)::int AS mentions, sum(articles)::int AS articles
+      FROM analytics.theme_weekly_by_collection
+      WHERE collection = 'pro-government-rs' AND theme = 'chinese_aid'
+      GROUP BY 1, 2 ORDER BY 1, 2`.execute(t.db);
+    const byOutlet = await sql<{ week_start: string; script: string; mentions: number; articles: number }>`
+      SELECT week_start, script, sum(mentions)::int AS mentions, sum(articles)::int AS articles
+      FROM analytics.theme_weekly
+      WHERE outlet = ANY(${PRO_GOV}) AND theme = 'chinese_aid'
+      GROUP BY 1, 2 ORDER BY 1, 2`.execute(t.db);
+    expect(byCollection.rows).toEqual(byOutlet.rows);
+    expect(new Set(byCollection.rows.map((r) => r.script))).toEqual(new Set(["Cyrl", "Latn"]));
+    const cyrl = await queryTrends(t.db, {
+      theme: "chinese_aid",
+      by: "day",
+      collection: "pro-government-rs",
+      script: "Cyrl",
+    });
+    const daily = await sql<{ period: string; mentions: number; articles: number }>`
+      SELECT day AS period, sum(mentions)::int AS mentions, sum(articles)::int AS articles
+      FROM analytics.theme_daily_by_collection
+      WHERE collection = 'pro-government-rs' AND theme = 'chinese_aid' AND script = 'Cyrl'
+      GROUP BY 1 ORDER BY 1`.execute(t.db);
+    expect(
+      cyrl.map((r) => ({ period: r.period, mentions: Number(r.mentions), articles: Number(r.articles) })),
+    ).toEqual(daily.rows);
+    expect(daily.rows.length).toBe(42);
+  });
+
   it("count an outlet in every collection it belongs to, daily as weekly", async () => {
     const daily = await sql<{ collection: string; mentions: number; articles: number }>`
       SELECT collection, sum(mentions)::int AS mentions, sum(articles)::int AS articles

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activateTaxonomyVersion,
@@ -34,7 +35,8 @@ function articles(tagger: (t: string) => string[]): PreparedArticle[] {
       published_estimated: false,
       fetched_at: new Date(Date.UTC(2026, 0, 20)),
       lang: i % 4 === 0 ? "ru" : "sr",
-      script: "Latn",
+      // Serbian in both scripts, so that the moved counts are keyed by script too
+      script: i % 4 === 0 || i % 3 === 0 ? "Cyrl" : "Latn",
       lang_confidence: 1,
       themes: tagger(title).map((id) => ({ id, evidence: [] })),
     };
@@ -64,17 +66,24 @@ async function setup(t: TestDatabase, version: string, tagger: (t: string) => st
 async function counts(t: TestDatabase) {
   const themes = await t.db
     .selectFrom("theme_daily_counts")
-    .select(["theme", "day", "lang", "country", "outlet_id", "taxonomy_version", "mentions"])
-    .orderBy(["theme", "day", "lang"])
+    .select(["theme", "day", "lang", "script", "country", "outlet_id", "taxonomy_version", "mentions"])
+    .orderBy(["theme", "day", "lang", "script"])
     .execute();
-  const totals = await t.db.selectFrom("article_daily_counts").selectAll().orderBy(["day", "lang"]).execute();
+  const totals = await t.db
+    .selectFrom("article_daily_counts")
+    .selectAll()
+    .orderBy(["day", "lang", "script"])
+    .execute();
+  const weekly = await sql`
+    SELECT week_start, theme, lang, script, country, outlet_id, taxonomy_version, mentions
+    FROM analytics.theme_weekly_counts ORDER BY 1, 2, 3, 4`.execute(t.db);
   const tags = await t.db
     .selectFrom("article_themes as t")
     .innerJoin("articles as a", "a.id", "t.article_id")
     .select(["a.url_hash", "t.theme", "t.taxonomy_version"])
     .orderBy(["a.url_hash", "t.theme"])
     .execute();
-  return { themes, totals, tags };
+  return { themes, totals, tags, weekly: weekly.rows };
 }
 
 let retagged: TestDatabase;
@@ -115,6 +124,10 @@ describe("retagging", () => {
     expect(a.themes).toEqual(b.themes);
     expect(a.totals).toEqual(b.totals);
     expect(a.tags).toEqual(b.tags);
+    expect(a.weekly).toEqual(b.weekly);
     expect(a.themes.every((r) => r.taxonomy_version === "v2")).toBe(true);
+    // the moved mentions are keyed by script: Serbian Kosovo mentions in both scripts on one day
+    const kosovoSr = a.themes.filter((r) => r.theme === "kosovo" && r.lang === "sr");
+    expect(new Set(kosovoSr.map((r) => r.script))).toEqual(new Set(["Cyrl", "Latn"]));
   });
 });

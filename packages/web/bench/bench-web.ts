@@ -54,6 +54,10 @@ async function main(): Promise<void> {
     ["landing (thesis + tie, five years)", "/"],
     ["explore: 3 themes by week, all outlets", "/explore"],
     ["explore: kosovo split by country, by month", "/explore?theme=kosovo&split=country&by=month"],
+    [
+      "explore: russian_aid, Serbian outlets, split by script",
+      "/explore?theme=russian_aid&country=RS&lang=sr&split=script&by=week",
+    ],
     ["explore: putin by day, last year, smoothed", `/explore?theme=putin&by=day&from=${lastYear}&smooth=7`],
     [
       "compare: 3 queries by week",

@@ -112,6 +112,11 @@ ${ARTICLES_PANEL}`;
   return page({ title: "Thesis", nav: "landing", body });
 }
 
+// Script codes (ISO 15924, as articles.script holds them) are shown with their names in the pickers.
+const SCRIPT_NAMES: Record<string, string> = { Cyrl: "Cyrillic", Latn: "Latin" };
+const valueName = (dim: Dimension, value: string) =>
+  dim === "script" && SCRIPT_NAMES[value] ? `${SCRIPT_NAMES[value]} (${value})` : value;
+
 export function explorePage(d: {
   view: ChartView;
   chart: ChartBlock;
@@ -128,7 +133,7 @@ export function explorePage(d: {
     (dim) =>
       `<label>${h(DIMENSIONS[dim].label)} ${select(
         dim,
-        d.values[dim].map((x) => [x, x]),
+        d.values[dim].map((x) => [x, valueName(dim, x)]),
         q?.[dim] ?? [],
         true,
       )}</label>`,
@@ -166,7 +171,7 @@ export function comparePage(d: { view: ChartView; chart: ChartBlock; labels: The
   const dims = DIMENSION_NAMES.join(", ");
   const body = `<h1>Compare</h1>
 <p>Several queries on one chart. A query is a theme and filters, e.g. <code>chinese_aid;country=RS</code>,
-<code>kosovo;collection=russian-state-in-serbian;lang=sr</code>, <code>putin;outlet=n1,danas;label=Independent</code>
+<code>kosovo;collection=russian-state-in-serbian;lang=sr</code>, <code>russian_aid;country=RS;script=Cyrl</code>, <code>putin;outlet=n1,danas;label=Independent</code>
 (dimensions: ${h(dims)}; themes: ${h(THEME_IDS.join(", "))}). The URL keeps the whole view: share it.</p>
 <form class="controls" method="get" action="/compare">
 <fieldset class="queries"><legend>Queries</legend>${rows}</fieldset>

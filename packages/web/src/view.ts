@@ -24,12 +24,16 @@ export class BadRequest extends Error {
   override name = "BadRequest";
 }
 
-/** URLSearchParams → an object: repeated keys and comma lists become arrays (of the values given). */
+/**
+ * URLSearchParams → an object: repeated keys and comma lists become arrays (of the values given). An empty
+ * value is no value: the page's own form sends its empty fields (`from=&to=`) when the dates are not set.
+ */
 function collect(params: URLSearchParams, lists: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
-    out[key] = lists.includes(key) ? values.flatMap((v) => v.split(",")).filter((v) => v !== "") : values[0]!;
+    if (lists.includes(key)) out[key] = values.flatMap((v) => v.split(",")).filter((v) => v !== "");
+    else if (values[0] !== "") out[key] = values[0]!;
   }
   return out;
 }

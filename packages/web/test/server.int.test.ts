@@ -109,6 +109,47 @@ describe("the trends page's server", () => {
     expect(svg.startsWith("<?xml")).toBe(true);
   });
 
+  it("filters and splits by script: one series per script, equal to theme_weekly per script", async () => {
+    const view = await sql<{ script: string; period: string; mentions: number; articles: number }>`
+      SELECT script, week_start AS period, sum(mentions)::int8 AS mentions, sum(articles)::int8 AS articles
+      FROM analytics.theme_weekly WHERE theme = 'russian_aid' AND country = 'RS' AND lang = 'sr'
+      GROUP BY 1, 2 ORDER BY 1, 2`.execute(t.db);
+    expect(new Set(view.rows.map((r) => r.script))).toEqual(new Set(["Cyrl", "Latn"]));
+    const split = parseCsv(
+      await text("/explore.csv?theme=russian_aid&country=RS&lang=sr&split=script&by=week"),
+    );
+    expect([...new Set(split.map((r) => r.series))].sort()).toEqual(["russian_aid.cyrl", "russian_aid.latn"]);
+    expect(split.map((r) => [r.script, r.period, Number(r.mentions), Number(r.articles)])).toEqual(
+      view.rows.map((r) => [r.script, r.period, r.mentions, r.articles]),
+    );
+    // a filter on one script (any spelling the schema takes) is that script's series
+    const latin = parseCsv(
+      await text("/explore.csv?theme=russian_aid&country=RS&lang=sr&script=latin&by=week"),
+    );
+    expect(latin.map((r) => [r.script, r.period, Number(r.mentions), Number(r.articles)])).toEqual(
+      view.rows.filter((r) => r.script === "Latn").map((r) => [r.script, r.period, r.mentions, r.articles]),
+    );
+    // the scripts add up to the series without the split
+    const whole = parseCsv(await text("/explore.csv?theme=russian_aid&country=RS&lang=sr&by=week"));
+    const sum = (rows: Record<string, string>[], period: string) =>
+      rows.filter((r) => r.period === period).reduce((n, r) => n + Number(r.articles), 0);
+    for (const r of whole) expect(Number(r.articles), r.period).toBe(sum(split, r.period!));
+    // the form offers the script as a filter (with the scripts' names) and as a split
+    const page = await text("/explore?theme=russian_aid&split=script");
+    expect(page).toMatch(
+      /<select name="script" multiple[^>]*>.*<option value="Cyrl">Cyrillic \(Cyrl\)<\/option>/,
+    );
+    expect(page).toContain('<option value="script" selected>by script</option>');
+    expect(page).toContain('data-series="russian_aid.latn"');
+    // a point of a script's series lists that script's articles only
+    const point = view.rows.find((r) => r.script === "Cyrl" && r.mentions > 0)!;
+    const articles = await text(
+      `/articles?theme=russian_aid&country=RS&lang=sr&script=Cyrl&by=week&period=${point.period}&order=time`,
+    );
+    expect(articles).toContain(`data-total="${point.mentions}"`);
+    expect((await get("/explore?theme=kosovo&script=Glagolitic")).status).toBe(400);
+  });
+
   it("lists a point's articles: as many as the point's mentions, evidence marked, hostile strings as text", async () => {
     const mentions = await sql<{ mentions: number }>`
       SELECT sum(mentions)::int8 AS mentions FROM analytics.theme_weekly

@@ -45,14 +45,23 @@ describe("URL parameters", () => {
   it("restores an explore view from its own URL", () => {
     const view = parseExplore(
       new URLSearchParams(
-        "theme=kosovo,putin&country=rs&lang=sr&split=outlet&by=month&measure=count&smooth=3&from=2020-01-01&to=2020-12-31&hide=kosovo.n1",
+        "theme=kosovo,putin&country=rs&lang=sr&script=cyrl,latin&split=outlet&by=month&measure=count&smooth=3&from=2020-01-01&to=2020-12-31&hide=kosovo.n1",
       ),
     );
     expect(view.series.map((s) => s.query)).toEqual([
-      { theme: "kosovo", lang: ["sr"], country: ["RS"] },
-      { theme: "putin", lang: ["sr"], country: ["RS"] },
+      { theme: "kosovo", lang: ["sr"], script: ["Cyrl", "Latn"], country: ["RS"] },
+      { theme: "putin", lang: ["sr"], script: ["Cyrl", "Latn"], country: ["RS"] },
     ]);
     expect(parseExplore(viewParams(view, "explore"))).toEqual(view);
+  });
+  it("takes the page's form as submitted: empty fields are not set", () => {
+    const view = parseExplore(
+      new URLSearchParams("theme=kosovo&split=script&by=week&measure=share&smooth=0&from=&to="),
+    );
+    expect(view).toMatchObject({ split: "script", by: "week", smooth: 0 });
+    expect(view.from).toBeUndefined();
+    expect(view.to).toBeUndefined();
+    expect(() => parseExplore(new URLSearchParams("theme=kosovo&from=2020-13-01"))).toThrow(/YYYY-MM-DD/);
   });
   it("restores a comparison, labels included", () => {
     const view = parseCompare(
@@ -77,7 +86,18 @@ describe("URL parameters", () => {
       /after/,
     );
     expect(() => parseExplore(new URLSearchParams("theme=kosovo&where=1"))).toThrow(/where/);
-    expect(() => parseCompare(new URLSearchParams("q=kosovo;script=Cyrl"))).toThrow();
+    expect(parseCompare(new URLSearchParams("q=kosovo;script=Cyrl")).series[0]!.query).toEqual({
+      theme: "kosovo",
+      script: ["Cyrl"],
+    });
+    expect(() => parseCompare(new URLSearchParams("q=kosovo;script=cyr"))).toThrow(
+      /script.0: a script: Cyrl/,
+    );
+    expect(() => parseExplore(new URLSearchParams("theme=kosovo&split=alphabet"))).toThrow(/split/);
+    expect(parseExplore(new URLSearchParams("theme=kosovo&split=script")).split).toBe("script");
+    expect(trendQuerySchema.parse({ theme: "kosovo", script: "cyrillic" }).script).toBe("Cyrl");
+    expect(trendQuerySchema.parse({ theme: "kosovo", script: "LATN" }).script).toBe("Latn");
+    expect(trendQuerySchema.safeParse({ theme: "kosovo", script: "Ćirilica" }).success).toBe(false);
     expect(parseLanding(new URLSearchParams("week=2026-11-19")).week).toBe("2026-11-16");
   });
 });

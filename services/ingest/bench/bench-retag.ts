@@ -55,6 +55,7 @@ async function main() {
         Array.from({ length: r.n }, () => ({
           day: r.day,
           lang: r.lang,
+          script: "Latn",
           country: "RS",
           outlet_id: "bench",
           taxonomy_version: "old",

@@ -151,6 +151,10 @@ export async function runDemo(options: { now?: Date } = {}): Promise<void> {
     const next: [string, string][] = [
       [`${v} sql "SELECT * FROM analytics.aid_attention_weekly ORDER BY week_start"`, ""],
       [`${v} trends --theme chinese_aid --share`, "one theme, per week"],
+      [
+        `${v} trends --theme chinese_aid --country RS --script Cyrl --share`,
+        "Serbian outlets, Cyrillic only",
+      ],
       [`${v} sql`, "an interactive prompt; \\d lists the views"],
       [`${v} digest preview`, "last week's e-mail digest"],
       ["docs/sql.md", "every view, with example queries"],

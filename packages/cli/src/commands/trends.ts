@@ -19,6 +19,7 @@ export function registerTrendCommands(program: Command): void {
     .option("--since <YYYY-MM-DD>", "first UTC day (by week: its whole ISO week)")
     .option("--until <YYYY-MM-DD>", "last UTC day (by week: weeks starting on or before it)")
     .option("--lang <code>", "only articles in this language (sr, ru, en, ...)")
+    .option("--script <code>", "only articles in this script: Cyrl (Cyrillic), Latn (Latin) or mixed")
     .option("--country <CC>", "only outlets of this country (RS, RU, ...)")
     .option("--outlet <id>", "only this outlet")
     .option(

@@ -110,6 +110,7 @@ export async function storeArticles(
       rows.map(({ article }) => ({
         day: utcDay(article.published_at),
         lang: article.lang,
+        script: article.script,
         country: target.country,
         outlet_id: target.outlet_id,
         taxonomy_version: target.taxonomy_version,

@@ -142,8 +142,8 @@ export async function storeArticleBody(
   body: BodyToStore,
 ): Promise<StoreBodyResult> {
   return db.transaction().execute(async (trx) => {
-    const article = await sql<{ day: string; lang: string; outlet_id: string; country: string }>`
-      SELECT a.day, a.lang, a.outlet_id, o.country FROM articles a JOIN outlets o ON o.id = a.outlet_id
+    const article = await sql<Pick<CountedArticle, "day" | "lang" | "script" | "outlet_id" | "country">>`
+      SELECT a.day, a.lang, a.script, a.outlet_id, o.country FROM articles a JOIN outlets o ON o.id = a.outlet_id
       WHERE a.id = ${articleId} FOR UPDATE OF a`.execute(trx);
     const a = article.rows[0];
     if (!a) return { outcome: "missing", bodyOnly: [] };
@@ -222,7 +222,7 @@ export async function storeArticleBody(
         )
         .execute();
 
-    const dims = { day: a.day, lang: a.lang, country: a.country, outlet_id: a.outlet_id };
+    const dims = { day: a.day, lang: a.lang, script: a.script, country: a.country, outlet_id: a.outlet_id };
     const was: CountedArticle[] =
       old?.taxonomy_version && before.length > 0
         ? [{ ...dims, taxonomy_version: old.taxonomy_version, themes: before }]

@@ -5,6 +5,8 @@ import type { Database } from "../schema";
 export interface CountedArticle {
   day: string;
   lang: string;
+  /** The article's script (articles.script: 'Cyrl', 'Latn', 'mixed'). */
+  script: string;
   country: string;
   outlet_id: string;
   taxonomy_version: string;
@@ -27,10 +29,10 @@ export async function addToCounts(db: Db, articles: readonly CountedArticle[]): 
   const totals = new Map<string, number>();
   const themes = new Map<string, number>();
   for (const a of articles) {
-    const k = JSON.stringify([a.day, a.lang, a.country, a.outlet_id]);
+    const k = articleKey(a);
     totals.set(k, (totals.get(k) ?? 0) + 1);
     for (const theme of new Set(a.themes)) {
-      const k = JSON.stringify([theme, a.day, a.lang, a.country, a.outlet_id, a.taxonomy_version]);
+      const k = themeKey(theme, a);
       themes.set(k, (themes.get(k) ?? 0) + 1);
     }
   }
@@ -49,7 +51,7 @@ export async function applyThemeChanges(
   const add = (list: readonly CountedArticle[], sign: number) => {
     for (const a of list)
       for (const theme of new Set(a.themes)) {
-        const k = JSON.stringify([theme, a.day, a.lang, a.country, a.outlet_id, a.taxonomy_version]);
+        const k = themeKey(theme, a);
         delta.set(k, (delta.get(k) ?? 0) + sign);
       }
   };
@@ -71,12 +73,12 @@ export async function applyThemeChanges(
  */
 export async function addBodyTotals(
   db: Db,
-  articles: readonly Pick<CountedArticle, "day" | "lang" | "country" | "outlet_id">[],
+  articles: readonly Pick<CountedArticle, "day" | "lang" | "script" | "country" | "outlet_id">[],
 ): Promise<void> {
   if (articles.length === 0) return;
   const totals = new Map<string, number>();
   for (const a of articles) {
-    const k = JSON.stringify([a.day, a.lang, a.country, a.outlet_id]);
+    const k = articleKey(a);
     totals.set(k, (totals.get(k) ?? 0) + 1);
   }
   await addArticleTotals(db, totals, "article_body_daily_counts");
@@ -88,13 +90,13 @@ async function addArticleTotals(
   table: ArticleCountTable = "article_daily_counts",
 ): Promise<void> {
   const keys = [...totals.keys()].sort();
-  const cols = unzip(keys, 4);
+  const cols = unzip(keys, 5);
   const n = keys.map((k) => totals.get(k)!);
   await sql`
-    INSERT INTO ${sql.table(table)} AS c (day, lang, country, outlet_id, articles)
+    INSERT INTO ${sql.table(table)} AS c (day, lang, script, country, outlet_id, articles)
     SELECT * FROM unnest(${cols[0]}::date[], ${cols[1]}::text[], ${cols[2]}::text[], ${cols[3]}::text[],
-                         ${n}::bigint[])
-    ON CONFLICT (day, lang, country, outlet_id) DO UPDATE SET articles = c.articles + excluded.articles
+                         ${cols[4]}::text[], ${n}::bigint[])
+    ON CONFLICT (day, lang, script, country, outlet_id) DO UPDATE SET articles = c.articles + excluded.articles
   `.execute(db);
 }
 
@@ -106,14 +108,14 @@ async function applyThemeCounts(
 ): Promise<void> {
   if (counts.size === 0) return;
   const keys = [...counts.keys()].sort();
-  const cols = unzip(keys, 6);
+  const cols = unzip(keys, 7);
   const n = keys.map((k) => counts.get(k)!);
   if (sign === 1) {
     await sql`
-      INSERT INTO ${sql.table(table)} AS c (theme, day, lang, country, outlet_id, taxonomy_version, mentions)
+      INSERT INTO ${sql.table(table)} AS c (theme, day, lang, script, country, outlet_id, taxonomy_version, mentions)
       SELECT * FROM unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[],
-                           ${cols[4]}::text[], ${cols[5]}::text[], ${n}::bigint[])
-      ON CONFLICT (theme, day, lang, country, outlet_id, taxonomy_version)
+                           ${cols[4]}::text[], ${cols[5]}::text[], ${cols[6]}::text[], ${n}::bigint[])
+      ON CONFLICT (theme, day, lang, script, country, outlet_id, taxonomy_version)
       DO UPDATE SET mentions = c.mentions + excluded.mentions
     `.execute(db);
     return;
@@ -122,14 +124,20 @@ async function applyThemeCounts(
   // drop the rows that reached zero so the table matches a fresh ingest.
   const keyed = sql`
     unnest(${cols[0]}::text[], ${cols[1]}::date[], ${cols[2]}::text[], ${cols[3]}::text[], ${cols[4]}::text[],
-           ${cols[5]}::text[], ${n}::bigint[]) AS k(theme, day, lang, country, outlet_id, v, n)`;
-  const match = sql`t.theme = k.theme AND t.day = k.day AND t.lang = k.lang AND t.country = k.country
-    AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v`;
+           ${cols[5]}::text[], ${cols[6]}::text[], ${n}::bigint[]) AS k(theme, day, lang, script, country, outlet_id, v, n)`;
+  const match = sql`t.theme = k.theme AND t.day = k.day AND t.lang = k.lang AND t.script = k.script
+    AND t.country = k.country AND t.outlet_id = k.outlet_id AND t.taxonomy_version = k.v`;
   await sql`UPDATE ${sql.table(table)} t SET mentions = t.mentions - k.n FROM ${keyed} WHERE ${match}`.execute(
     db,
   );
   await sql`DELETE FROM ${sql.table(table)} t USING ${keyed} WHERE t.mentions = 0 AND ${match}`.execute(db);
 }
+
+/** The keys of the count tables, in their primary keys' order (migration 0009_script_counts). */
+const articleKey = (a: Pick<CountedArticle, "day" | "lang" | "script" | "country" | "outlet_id">) =>
+  JSON.stringify([a.day, a.lang, a.script, a.country, a.outlet_id]);
+const themeKey = (theme: string, a: CountedArticle) =>
+  JSON.stringify([theme, a.day, a.lang, a.script, a.country, a.outlet_id, a.taxonomy_version]);
 
 function unzip(keys: string[], width: number): string[][] {
   const cols: string[][] = Array.from({ length: width }, () => []);

@@ -3,8 +3,8 @@ import { DIMENSIONS, type Dimension, type SeriesFilters, type SeriesQuery } from
 import type { Database } from "../schema";
 import { type FeedHealth, feedHealth } from "./feeds";
 
-// The trends page's reads (packages/web): series for any theme split or filtered by language, country,
-// outlet and collection, per day, ISO week or month; the thesis and the Kosovo–Russia tie; the articles
+// The trends page's reads (packages/web): series for any theme split or filtered by language, script,
+// country, outlet and collection, per day, ISO week or month; the thesis and the Kosovo–Russia tie; the articles
 // behind a point; outlets with their recent volume and feed health. All read the analytics views (weekly
 // series the weekly rollups), so the numbers are the ones docs/sql.md documents, and all are meant to run
 // inside asAnalyst, as the read-only role.
@@ -324,12 +324,14 @@ export async function queryOutletActivity(
 export async function queryDimensionValues(db: Kysely<Database>): Promise<Record<Dimension, string[]>> {
   const outlets = await sql<{ outlet: string; country: string; collections: string[] }>`
     SELECT outlet, country, collections FROM analytics.outlets ORDER BY outlet`.execute(db);
-  // Languages from the weekly rollup's key (a skip scan would be faster; the table is small either way).
-  const langs = await sql<{ lang: string }>`
-    SELECT DISTINCT lang FROM analytics.article_weekly_counts ORDER BY lang`.execute(db);
+  // Languages and scripts from the weekly rollup's keys (a skip scan would be faster; the table is small
+  // either way).
+  const keys = await sql<{ lang: string; script: string }>`
+    SELECT DISTINCT lang, script FROM analytics.article_weekly_counts`.execute(db);
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   return {
-    lang: langs.rows.map((r) => r.lang),
+    lang: uniq(keys.rows.map((r) => r.lang)),
+    script: uniq(keys.rows.map((r) => r.script)),
     country: uniq(outlets.rows.map((o) => o.country)),
     outlet: outlets.rows.map((o) => o.outlet),
     collection: uniq(outlets.rows.flatMap((o) => o.collections)),

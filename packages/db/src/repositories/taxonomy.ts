@@ -179,6 +179,7 @@ export async function retagBatch(
         "a.title",
         "a.summary",
         "a.lang",
+        "a.script",
         "a.day",
         "a.taxonomy_version",
         "a.outlet_id",
@@ -267,7 +268,7 @@ export async function retagBatch(
       const old = (oldByArticle.get(a.id) ?? []).sort();
       const now = [...new Set(tags.map((t) => t.id))].sort();
       if (old.join() !== now.join()) changed++;
-      const dims = { day: a.day, lang: a.lang, country: a.country, outlet_id: a.outlet_id };
+      const dims = { day: a.day, lang: a.lang, script: a.script, country: a.country, outlet_id: a.outlet_id };
       before.push({ ...dims, taxonomy_version: a.taxonomy_version, themes: old });
       after.push({ ...dims, taxonomy_version: version, themes: now });
       for (const t of tags)

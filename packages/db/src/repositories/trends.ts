@@ -12,6 +12,8 @@ export interface ThemeDailyView {
   articles: number;
   share: number | null;
   taxonomy_version: string | null;
+  /** The articles' script (the last column: added by migration 0009_script_counts). */
+  script: string;
 }
 
 export interface ThemeWeeklyView extends Omit<ThemeDailyView, "day"> {
@@ -56,6 +58,8 @@ export interface TrendQuery {
   /** Last UTC day (YYYY-MM-DD), inclusive. By week: weeks that start on or before it. */
   until?: string;
   lang?: string;
+  /** Only articles in this script: Cyrl, Latn or mixed (articles.script). */
+  script?: string;
   country?: string;
   outlet?: string;
   /** Only outlets of this collection (docs/sources.md); read from the by-collection views. Not with outlet. */
@@ -110,6 +114,7 @@ export async function queryTrends(db: Kysely<Database>, q: TrendQuery): Promise<
     );
   if (q.until) where.push(daily ? sql`day <= ${q.until}` : sql`week_start <= ${q.until}::date`);
   if (q.lang) where.push(sql`lang = ${q.lang}`);
+  if (q.script) where.push(sql`script = ${q.script}`);
   if (q.country) where.push(sql`country = ${q.country}`);
   if (q.outlet) where.push(sql`outlet = ${q.outlet}`);
   const groups = daily ? period : sql`${period}, iso_week`;
