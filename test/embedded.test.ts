@@ -311,6 +311,28 @@ describe("vesti demo", () => {
     }
   });
 
+  it("vesti serve shows the trends page on the embedded database, and stops its server with it", async () => {
+    const port = await freePort();
+    const child = spawnVesti(["serve", "--port", String(port)], home.env);
+    let err = "";
+    child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
+    child.stdout?.resume();
+    try {
+      await waitFor("the trends page", async () => err.includes("trends page on"), 60_000, 100);
+      const landing = await fetch(`http://127.0.0.1:${port}/`);
+      expect(landing.status).toBe(200);
+      const html = await landing.text();
+      expect(html).toMatch(/<svg[^>]*>/);
+      expect(html).toContain("Russian aid");
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(serverPid()).toBeDefined();
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    expect(serverPid()).toBeUndefined();
+  });
+
   it("vesti sql reads the query from stdin when it is not a terminal", async () => {
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", MAIN, "sql", "--format", "csv"], {
