@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, sql } from "kysely";
 import { DIMENSIONS, type Dimension, type SeriesFilters, type SeriesQuery } from "../params";
 import type { Database } from "../schema";
 import { type FeedHealth, feedHealth } from "./feeds";
+import type { AidAttentionWeeklyView } from "./trends";
 
 // The trends page's reads (packages/web): series for any theme split or filtered by language, script,
 // country, outlet and collection, per day, ISO week or month; the thesis and the Kosovo–Russia tie; the articles
@@ -127,18 +128,8 @@ export async function querySeries(db: Kysely<Database>, q: ExploreSeriesQuery): 
   return rows.rows.filter((r) => keep.has(r.key));
 }
 
-export interface AidWeekRow {
-  week_start: string;
-  iso_week: string;
-  russian_aid: number;
-  chinese_aid: number;
-  eu_aid: number;
-  articles: number;
-  russian_aid_share: number | null;
-  chinese_aid_share: number | null;
-  eu_aid_share: number | null;
-  taxonomy_version: string | null;
-}
+/** A row of analytics.aid_attention_weekly, as the thesis chart reads it. */
+export type AidWeekRow = AidAttentionWeeklyView;
 
 /** analytics.aid_attention_weekly, every column, oldest week first. */
 export async function queryAidAttention(
