@@ -256,16 +256,31 @@ export function clearLexiconCache(): void {
 
 const CYRILLIC = /[\u0400-\u04ff]/;
 
+// dictionary-sr is a flat list of forms without affix rules, so words made with the productive prefixes
+// не- (negation: непризнавање) and нај- (superlative: најургентнији) are mostly missing; the other
+// languages' dictionaries have such prefixes as rules. The rest must be a word of its own (4+ letters).
+const SR_PREFIXES = ["не", "нај"];
+
+function knownSerbian(sr: Dictionary, w: string): boolean {
+  if (isKnown(sr, w)) return true;
+  for (const p of SR_PREFIXES)
+    if (w.length - p.length >= 4 && w.startsWith(p) && isKnown(sr, w.slice(p.length))) return true;
+  return false;
+}
+
 /** Whether the language's dictionary knows the (normalised) word, in the word's script. */
 function lookUp(lang: LexLang, w: string, cyrillic: boolean): boolean {
-  if (cyrillic) return lang !== "en" && isKnown(dictionary(lang), w);
+  if (cyrillic) {
+    if (lang === "sr") return knownSerbian(dictionary("sr"), w);
+    return lang !== "en" && isKnown(dictionary(lang), w);
+  }
   if (lang === "en") return isKnown(dictionary("en"), w);
   if (lang !== "sr") return false;
   // Serbian Latin: through its Cyrillic spellings, then (ijekavian) the ekavian ones.
   const sr = dictionary("sr");
-  for (const c of serbianCyrillicCandidates(w)) if (isKnown(sr, c)) return true;
+  for (const c of serbianCyrillicCandidates(w)) if (knownSerbian(sr, c)) return true;
   for (const e of ekavianCandidates(w)) {
-    for (const c of serbianCyrillicCandidates(e)) if (isKnown(sr, c)) return true;
+    for (const c of serbianCyrillicCandidates(e)) if (knownSerbian(sr, c)) return true;
   }
   return false;
 }

@@ -72,6 +72,13 @@ describe("lexiconMask with the real dictionaries", () => {
     expect(lexiconMask("Правительства") & RU).toBe(RU);
     expect(lexiconMask("новостей") & RU).toBe(RU);
   });
+  it("knows Serbian words made with не- and нај-, which the Serbian list (no affix rules) lacks", () => {
+    expect(lexiconMask("непризнавање") & SR).toBe(SR);
+    expect(lexiconMask("nepriznavanje") & SR).toBe(SR);
+    // the rest must be a word: не + "ка" is not one
+    expect(lexiconMask("нека") & SR).toBe(SR); // listed itself
+    expect(lexiconMask("неквка") & SR).toBe(0);
+  });
   it("consults only the wanted dictionaries", () => {
     expect(lexiconMask("на", RU | BG)).toBe(RU | BG);
     expect(lexiconMask("на", UK)).toBe(UK);
