@@ -148,6 +148,7 @@ export {
 export {
   activateTaxonomyVersion,
   markRetagInterrupted,
+  peekRetagBatch,
   type RetagArticle,
   type RetagProgress,
   retagBatch,

@@ -12,10 +12,10 @@ import {
 import { defaultTaxonomy } from "@vesti/themes";
 import { sql } from "kysely";
 import { TEMPLATES } from "../../../test/support/corpus";
-import { processRetag } from "../src/processors/retag";
+import { processRetag, RETAG_BATCH_SIZE } from "../src/processors/retag";
 
 const N = Number(process.env.BENCH_RETAG_ARTICLES ?? 200_000);
-const BATCH = Number(process.env.BENCH_RETAG_BATCH ?? 2000);
+const BATCH = Number(process.env.BENCH_RETAG_BATCH ?? RETAG_BATCH_SIZE);
 const DB_URL = process.env.BENCH_DATABASE_URL_RETAG ?? "postgres://postgres@127.0.0.1:5432/vesti_bench_retag";
 
 async function main() {

@@ -24,6 +24,6 @@ export {
   retryWaitMs,
 } from "./processors/fetch-article";
 export { type FetchFeedResult, prepareArticles, processFetchFeed } from "./processors/fetch-feed";
-export { processRetag, type RetagResult } from "./processors/retag";
+export { processRetag, RETAG_BATCH_SIZE, type RetagResult } from "./processors/retag";
 export { type CycleSummary, formatCycle, reportPollCycles } from "./progress";
 export { startIngestWorkers } from "./workers";

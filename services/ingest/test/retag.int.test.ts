@@ -5,13 +5,15 @@ import { createTestDatabase, type TestDatabase } from "../../../packages/db/test
 import { processRetag } from "../src/processors/retag";
 
 // A retag that a shutdown interrupts stops at a batch boundary, says so in retag_runs, and the next run
-// carries on from there to the end.
+// carries on from there to the end. Tags computed ahead (while the batch before is written) are used only
+// for the very input they were computed from.
 
 const taxonomy = defaultTaxonomy();
 let t: TestDatabase;
+let ahead: TestDatabase;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+/** 30 articles under the taxonomy "old", half about Kosovo; then the current taxonomy is activated. */
+async function seed(t: TestDatabase): Promise<void> {
   await syncSources(t.db, [
     {
       id: "n1",
@@ -46,8 +48,28 @@ beforeAll(async () => {
     articles,
   );
   await activateTaxonomyVersion(t.db, taxonomy.version);
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  ahead = await createTestDatabase();
+  await seed(t);
+  await seed(ahead);
 });
-afterAll(() => t.destroy());
+afterAll(async () => {
+  await t.destroy();
+  await ahead.destroy();
+});
+
+const kosovoMentions = async (db: TestDatabase["db"]) =>
+  (
+    await db
+      .selectFrom("theme_daily_counts")
+      .select((eb) => eb.fn.sum<number>("mentions").as("n"))
+      .where("theme", "=", "kosovo")
+      .where("taxonomy_version", "=", taxonomy.version)
+      .executeTakeFirstOrThrow()
+  ).n;
 
 describe("processRetag on shutdown", () => {
   it("stops at a batch boundary, records the interruption, and the next run finishes", async () => {
@@ -70,12 +92,43 @@ describe("processRetag on shutdown", () => {
     expect(second).toMatchObject({ interrupted: false, done: true, articlesDone: 30, runId: first.runId });
     const runs = await t.db.selectFrom("retag_runs").select(["status", "articles_done"]).execute();
     expect(runs).toEqual([{ status: "done", articles_done: 30 }]);
-    const kosovo = await t.db
-      .selectFrom("theme_daily_counts")
-      .select((eb) => eb.fn.sum<number>("mentions").as("n"))
+    expect(await kosovoMentions(t.db)).toBe(15);
+  });
+});
+
+describe("processRetag tagging ahead", () => {
+  it("re-tags an article whose text changed after it was read ahead", async () => {
+    const ids = (await ahead.db.selectFrom("articles").select("id").orderBy("id").execute()).map((r) => r.id);
+    const secondBatch = ids.slice(10, 20);
+    let changed = false;
+    const result = await processRetag(
+      {
+        db: ahead.db,
+        taxonomy,
+        onProgress: async (p) => {
+          if (changed) return;
+          changed = true;
+          expect(p.articlesDone).toBe(10);
+          // The second batch has been read ahead by now (it is read while the first one is written):
+          // its articles about Kosovo stop being about it.
+          await ahead.db
+            .updateTable("articles")
+            .set({ title: "Vreme u Beogradu" })
+            .where("id", "in", secondBatch)
+            .execute();
+        },
+      },
+      { toVersion: taxonomy.version, batchSize: 10 },
+    );
+    expect(result).toMatchObject({ done: true, articlesDone: 30 });
+    // 15 about Kosovo, less the 5 of the second batch that no longer are.
+    expect(await kosovoMentions(ahead.db)).toBe(10);
+    const tagged = await ahead.db
+      .selectFrom("article_themes")
+      .select("article_id")
       .where("theme", "=", "kosovo")
-      .where("taxonomy_version", "=", taxonomy.version)
-      .executeTakeFirstOrThrow();
-    expect(kosovo.n).toBe(15);
+      .where("article_id", "in", secondBatch)
+      .execute();
+    expect(tagged).toEqual([]);
   });
 });

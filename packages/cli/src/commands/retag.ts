@@ -1,5 +1,5 @@
 import { activateTaxonomyVersion } from "@vesti/db";
-import { processRetag } from "@vesti/ingest";
+import { processRetag, RETAG_BATCH_SIZE } from "@vesti/ingest";
 import { defaultTaxonomy } from "@vesti/themes";
 import type { Command } from "commander";
 import { withDb } from "./with-db";
@@ -8,7 +8,7 @@ export function registerRetagCommands(program: Command): void {
   program
     .command("retag")
     .description("re-apply the current taxonomy to stored articles now, in this process (resumable)")
-    .option("--batch <n>", "articles per transaction", "2000")
+    .option("--batch <n>", "articles per transaction", String(RETAG_BATCH_SIZE))
     .action(async (opts: { batch: string }) => {
       await withDb(async (db) => {
         // Ctrl-C stops at the next batch boundary, recorded as interrupted; a later run resumes.

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../schema";
 import { addToCounts } from "./counts";
+import { insertArticleThemes } from "./theme-rows";
 
 /** An article ready to store: normalised, language-identified and tagged. */
 export interface PreparedArticle {
@@ -95,15 +96,10 @@ export async function storeArticles(
         article_id: id,
         theme: t.id,
         taxonomy_version: target.taxonomy_version,
-        evidence: JSON.stringify(t.evidence),
+        evidence: t.evidence,
       })),
     );
-    if (themeRows.length > 0)
-      await trx
-        .insertInto("article_themes")
-        .values(themeRows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    await insertArticleThemes(trx, themeRows);
 
     await addToCounts(
       trx,

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { BodyMethod, BodyStatus, Database } from "../schema";
 import { addBodyTotals, applyThemeChanges, type CountedArticle } from "./counts";
+import { insertBodyThemes } from "./theme-rows";
 
 /** What the page processor needs to know about an article and its outlet. */
 export interface ArticleForBody {
@@ -208,19 +209,16 @@ export async function storeArticleBody(
       )
       .execute();
     await trx.deleteFrom("article_body_themes").where("article_id", "=", articleId).execute();
-    if (themes.length > 0)
-      await trx
-        .insertInto("article_body_themes")
-        .values(
-          themes.map((t) => ({
-            article_id: articleId,
-            theme: t.id,
-            taxonomy_version: body.taxonomyVersion,
-            evidence: JSON.stringify(t.evidence),
-            body_only: !headline.has(t.id),
-          })),
-        )
-        .execute();
+    await insertBodyThemes(
+      trx,
+      themes.map((t) => ({
+        article_id: articleId,
+        theme: t.id,
+        taxonomy_version: body.taxonomyVersion,
+        evidence: t.evidence,
+        body_only: !headline.has(t.id),
+      })),
+    );
 
     const dims = { day: a.day, lang: a.lang, script: a.script, country: a.country, outlet_id: a.outlet_id };
     const was: CountedArticle[] =

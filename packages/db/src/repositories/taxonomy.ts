@@ -1,6 +1,13 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Database } from "../schema";
 import { applyThemeChanges, type CountedArticle } from "./counts";
+import {
+  type ArticleThemeRow,
+  anyId,
+  type BodyThemeRow,
+  insertArticleThemes,
+  insertBodyThemes,
+} from "./theme-rows";
 
 /**
  * Runs `fn` in a transaction that holds the taxonomy lock (so workers starting at once agree on one
@@ -84,6 +91,74 @@ export interface RetagProgress {
   /** Articles to retag when the run started; null for runs started before it was recorded. */
   articlesTotal: number | null;
   done: boolean;
+}
+
+/**
+ * The next `limit` articles after `afterId` (by id) that carry another taxonomy version, or whose body
+ * does: a retag batch. retagBatch locks them; peekRetagBatch reads them ahead, unlocked.
+ */
+function staleArticles(
+  db: Kysely<Database> | Transaction<Database>,
+  version: string,
+  afterId: number,
+  limit: number,
+) {
+  return db
+    .selectFrom("articles as a")
+    .innerJoin("outlets as o", "o.id", "a.outlet_id")
+    .select([
+      "a.id",
+      "a.title",
+      "a.summary",
+      "a.lang",
+      "a.script",
+      "a.day",
+      "a.taxonomy_version",
+      "a.outlet_id",
+      "o.country",
+    ])
+    .where("a.id", ">", afterId)
+    .where((eb) =>
+      eb.or([
+        eb("a.taxonomy_version", "<>", version),
+        eb.exists(
+          eb
+            .selectFrom("article_bodies as b")
+            .select("b.article_id")
+            .whereRef("b.article_id", "=", "a.id")
+            .where("b.taxonomy_version", "<>", version),
+        ),
+      ]),
+    )
+    .orderBy("a.id")
+    .limit(limit);
+}
+
+/**
+ * What the retag batch after `afterId` will most likely tag, read without locks: its articles' headlines
+ * and, where a body was extracted, the body. For tagging ahead while Postgres writes the batch before it;
+ * retagBatch still reads and locks the rows itself, so whatever changed meanwhile is tagged as it is then.
+ */
+export async function peekRetagBatch(
+  db: Kysely<Database>,
+  version: string,
+  afterId: number,
+  batchSize = 2000,
+): Promise<{ articles: RetagArticle[]; bodies: Map<number, string> }> {
+  const rows = await staleArticles(db, version, afterId, batchSize).execute();
+  const bodies = new Map<number, string>();
+  if (rows.length > 0)
+    for (const b of await db
+      .selectFrom("article_bodies")
+      .select(["article_id", "text"])
+      .where("article_id", "=", anyId(rows.map((r) => r.id)))
+      .where("status", "=", "ok")
+      .execute())
+      bodies.set(b.article_id, b.text);
+  return {
+    articles: rows.map((r) => ({ id: r.id, title: r.title, summary: r.summary, lang: r.lang, body: null })),
+    bodies,
+  };
 }
 
 /** Starts a retag run for `version`, or resumes the one a crash or a shutdown interrupted. */
@@ -171,35 +246,7 @@ export async function retagBatch(
     if (run.status === "interrupted")
       await trx.updateTable("retag_runs").set({ status: "running" }).where("id", "=", run.id).execute();
 
-    const articles = await trx
-      .selectFrom("articles as a")
-      .innerJoin("outlets as o", "o.id", "a.outlet_id")
-      .select([
-        "a.id",
-        "a.title",
-        "a.summary",
-        "a.lang",
-        "a.script",
-        "a.day",
-        "a.taxonomy_version",
-        "a.outlet_id",
-        "o.country",
-      ])
-      .where("a.id", ">", run.last_article_id)
-      .where((eb) =>
-        eb.or([
-          eb("a.taxonomy_version", "<>", version),
-          eb.exists(
-            eb
-              .selectFrom("article_bodies as b")
-              .select("b.article_id")
-              .whereRef("b.article_id", "=", "a.id")
-              .where("b.taxonomy_version", "<>", version),
-          ),
-        ]),
-      )
-      .orderBy("a.id")
-      .limit(batchSize)
+    const articles = await staleArticles(trx, version, run.last_article_id, batchSize)
       .forUpdate("a")
       .execute();
 
@@ -223,7 +270,7 @@ export async function retagBatch(
     const oldThemes = await trx
       .selectFrom("article_themes")
       .select(["article_id", "theme"])
-      .where("article_id", "in", ids)
+      .where("article_id", "=", anyId(ids))
       .execute();
     const oldByArticle = new Map<number, string[]>();
     for (const t of oldThemes) {
@@ -237,7 +284,7 @@ export async function retagBatch(
         await trx
           .selectFrom("article_bodies")
           .select(["article_id", "status", "text", "taxonomy_version"])
-          .where("article_id", "in", ids)
+          .where("article_id", "=", anyId(ids))
           .execute()
       ).map((b) => [b.article_id, b]),
     );
@@ -245,7 +292,7 @@ export async function retagBatch(
     for (const t of await trx
       .selectFrom("article_body_themes")
       .select(["article_id", "theme"])
-      .where("article_id", "in", ids)
+      .where("article_id", "=", anyId(ids))
       .where("body_only", "=", true)
       .execute())
       oldBodyOnly.set(t.article_id, [...(oldBodyOnly.get(t.article_id) ?? []), t.theme]);
@@ -254,14 +301,8 @@ export async function retagBatch(
     const after: CountedArticle[] = [];
     const bodyBefore: CountedArticle[] = [];
     const bodyAfter: CountedArticle[] = [];
-    const newRows: { article_id: number; theme: string; taxonomy_version: string; evidence: string }[] = [];
-    const bodyRows: {
-      article_id: number;
-      theme: string;
-      taxonomy_version: string;
-      evidence: string;
-      body_only: boolean;
-    }[] = [];
+    const newRows: ArticleThemeRow[] = [];
+    const bodyRows: BodyThemeRow[] = [];
     let changed = 0;
     for (const a of articles) {
       const tags = tag({ id: a.id, title: a.title, summary: a.summary, lang: a.lang, body: null });
@@ -276,7 +317,7 @@ export async function retagBatch(
           article_id: a.id,
           theme: t.id,
           taxonomy_version: version,
-          evidence: JSON.stringify(t.evidence),
+          evidence: t.evidence,
         });
       const body = bodies.get(a.id);
       if (!body) continue;
@@ -300,31 +341,30 @@ export async function retagBatch(
           article_id: a.id,
           theme: t.id,
           taxonomy_version: version,
-          evidence: JSON.stringify(t.evidence),
+          evidence: t.evidence,
           body_only: !headline.has(t.id),
         });
     }
 
     if (bodies.size > 0) {
       const bodyIds = [...bodies.keys()];
-      await trx.deleteFrom("article_body_themes").where("article_id", "in", bodyIds).execute();
-      if (bodyRows.length > 0) await trx.insertInto("article_body_themes").values(bodyRows).execute();
+      await trx.deleteFrom("article_body_themes").where("article_id", "=", anyId(bodyIds)).execute();
+      await insertBodyThemes(trx, bodyRows);
       await trx
         .updateTable("article_bodies")
         .set({ taxonomy_version: version })
-        .where("article_id", "in", bodyIds)
+        .where("article_id", "=", anyId(bodyIds))
         .execute();
       await applyThemeChanges(trx, bodyBefore, bodyAfter, "theme_body_daily_counts");
     }
 
-    await trx.deleteFrom("article_themes").where("article_id", "in", ids).execute();
-    if (newRows.length > 0)
-      await trx
-        .insertInto("article_themes")
-        .values(newRows)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    await trx.updateTable("articles").set({ taxonomy_version: version }).where("id", "in", ids).execute();
+    await trx.deleteFrom("article_themes").where("article_id", "=", anyId(ids)).execute();
+    await insertArticleThemes(trx, newRows);
+    await trx
+      .updateTable("articles")
+      .set({ taxonomy_version: version })
+      .where("id", "=", anyId(ids))
+      .execute();
     await applyThemeChanges(trx, before, after);
 
     const lastArticleId = ids[ids.length - 1]!;
