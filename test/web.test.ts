@@ -1,3 +1,4 @@
+import { addSubscriber } from "@vesti/db";
 import { createLogger } from "@vesti/runtime";
 import { startWebServer, type WebServer } from "@vesti/web";
 import { sql } from "kysely";
@@ -283,5 +284,18 @@ describe("the trends page in a browser", () => {
     expect(await page.locator('tr[data-outlet="n1"] code').allTextContents()).toContain("serbia-independent");
     expect(await page.locator('tr[data-outlet="tass"] .feed .state').first().textContent()).toBe("inactive");
     await screenshot(page, "outlets");
+  });
+
+  it("unsubscribes a digest reader who opens the link and presses the button", async () => {
+    const s = await addSubscriber(t.db, { email: "browser-reader@example.org" });
+    const page = await open(`/unsubscribe?token=${s.unsubscribe_token}`);
+    const active = async () =>
+      (await t.db.selectFrom("subscribers").select("active").where("id", "=", s.id).executeTakeFirstOrThrow())
+        .active;
+    expect(await active()).toBe(true);
+    await page.locator('button:text("Unsubscribe")').click();
+    await page.locator("h1:text('Unsubscribed')").waitFor();
+    expect(await active()).toBe(false);
+    await screenshot(page, "unsubscribed");
   });
 });

@@ -129,12 +129,12 @@ export const settings = {
   WEB_AUTH: setting(
     z.string().regex(/^[^:]+:.+$/, "user:password"),
     undefined,
-    "user:password for the trends page (HTTP basic auth, as OPS_BOARD_AUTH); unset, no login. /healthz stays open.",
+    "user:password for the trends page (HTTP basic auth, as OPS_BOARD_AUTH); unset, no login. /healthz and /unsubscribe stay open.",
   ),
   WEB_PUBLIC_URL: setting(
     z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")),
     undefined,
-    "Where readers reach the trends page (e.g. https://vesti.example.org); the digest links to its week there. Unset, no link.",
+    "Where readers reach the trends page (e.g. https://vesti.example.org); the digest links to its week there, and each subscriber to a one-click unsubscribe link (/unsubscribe). Unset, no link: unsubscribe by reply.",
   ),
   SCHEDULER_TICK_SECONDS: setting(
     int(1, 3600),

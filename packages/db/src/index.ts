@@ -86,6 +86,7 @@ export {
   recordDigestDelivery,
   type Subscriber,
   unsubscribe,
+  unsubscribeByLink,
 } from "./repositories/digest";
 export {
   type AidWeekRow,

@@ -253,6 +253,8 @@ export interface SubscribersTable {
   active: ColumnType<boolean, boolean | undefined, boolean>;
   unsubscribe_token: string;
   created_at: CreatedAt;
+  /** When the subscriber unsubscribed (null: never, or before this was recorded). */
+  unsubscribed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface DigestDeliveriesTable {

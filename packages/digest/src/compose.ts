@@ -24,6 +24,16 @@ export interface DigestComposeOptions {
   chartCid?: string;
   /** The trends page for this week (WEB_PUBLIC_URL/?week=...); no link without it. */
   pageUrl?: string;
+  /** This subscriber's unsubscribe link (WEB_PUBLIC_URL/unsubscribe?token=...); without it, by reply only. */
+  unsubscribeUrl?: string;
+}
+
+/** A subscriber's unsubscribe link on the trends page, from WEB_PUBLIC_URL; none without it. */
+export function digestUnsubscribeUrl(publicUrl: string | undefined, token: string): string | undefined {
+  if (!publicUrl) return undefined;
+  const url = new URL("unsubscribe", publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`);
+  url.searchParams.set("token", token);
+  return url.toString();
 }
 
 /** The trends page's URL for a week, from WEB_PUBLIC_URL. */
@@ -221,9 +231,11 @@ export function composeDigest(
       );
     }
   }
-  const footer =
-    `You receive this because ${to.email} is subscribed to the Vesti weekly digest. To unsubscribe, ` +
-    `reply with the subject "unsubscribe ${to.unsubscribeToken}".`;
+  const because = `You receive this because ${to.email} is subscribed to the Vesti weekly digest.`;
+  const byReply = `reply with the subject "unsubscribe ${to.unsubscribeToken}"`;
+  const footer = options.unsubscribeUrl
+    ? `${because} To unsubscribe, open ${options.unsubscribeUrl} (or ${byReply}).`
+    : `${because} To unsubscribe, ${byReply}.`;
   lines.push("", "--", footer);
   const text = `${lines.join("\n")}\n`;
 
@@ -313,7 +325,14 @@ export function composeDigest(
     }
     parts.push("</ul>");
   }
-  parts.push(`<hr><p style="color:#666;font-size:12px">${h(footer)}</p>`);
+  const unsubscribeHref = options.unsubscribeUrl ? safeHref(options.unsubscribeUrl) : undefined;
+  parts.push(
+    `<hr><p style="color:#666;font-size:12px">${h(because)} ` +
+      (unsubscribeHref
+        ? `<a href="${h(unsubscribeHref)}">Unsubscribe</a> (or ${h(byReply)}).`
+        : `To unsubscribe, ${h(byReply)}.`) +
+      "</p>",
+  );
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${h(subject)}</title></head><body style="font-family:sans-serif">${parts.join("\n")}</body></html>\n`;
   return { subject, text, html };
 }

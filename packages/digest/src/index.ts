@@ -6,6 +6,7 @@ export {
   type DigestEmail,
   type DigestRecipient,
   digestPageUrl,
+  digestUnsubscribeUrl,
 } from "./compose";
 export {
   DigestDeliveryError,

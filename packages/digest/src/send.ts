@@ -17,7 +17,7 @@ import {
 } from "@vesti/mail";
 import type { Logger } from "@vesti/runtime";
 import type { Kysely } from "kysely";
-import { composeDigest, digestPageUrl } from "./compose";
+import { composeDigest, digestPageUrl, digestUnsubscribeUrl } from "./compose";
 import { isoWeekLabel } from "./week";
 
 export interface DigestDeps {
@@ -95,29 +95,44 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
     const result = await sendEachOnce(
       deps,
       pending,
-      (s): OutgoingMail => ({
-        to: s.email,
-        ...composeDigest(
-          data,
-          { email: s.email, themes: s.themes, unsubscribeToken: s.unsubscribe_token },
-          { ...(chartCid ? { chartCid } : {}), ...(pageUrl ? { pageUrl } : {}) },
-        ),
-        messageId: digestMessageId(weekStart, s.id, deps.from),
-        headers: { "List-Unsubscribe": `<mailto:${replyTo}?subject=unsubscribe%20${s.unsubscribe_token}>` },
-        ...(png && chartCid
-          ? {
-              attachments: [
-                {
-                  filename: `vesti-thesis-${isoWeekLabel(weekStart)}.png`,
-                  content: png,
-                  contentType: "image/png",
-                  cid: chartCid,
-                  contentDisposition: "inline" as const,
-                },
-              ],
-            }
-          : {}),
-      }),
+      (s): OutgoingMail => {
+        const unsubscribeUrl = digestUnsubscribeUrl(deps.publicUrl, s.unsubscribe_token);
+        const mailto = `<mailto:${replyTo}?subject=unsubscribe%20${s.unsubscribe_token}>`;
+        return {
+          to: s.email,
+          ...composeDigest(
+            data,
+            { email: s.email, themes: s.themes, unsubscribeToken: s.unsubscribe_token },
+            {
+              ...(chartCid ? { chartCid } : {}),
+              ...(pageUrl ? { pageUrl } : {}),
+              ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
+            },
+          ),
+          messageId: digestMessageId(weekStart, s.id, deps.from),
+          // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the link (the page's
+          // /unsubscribe); without a public page, a reply to the sender.
+          headers: unsubscribeUrl
+            ? {
+                "List-Unsubscribe": `<${unsubscribeUrl}>, ${mailto}`,
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+              }
+            : { "List-Unsubscribe": mailto },
+          ...(png && chartCid
+            ? {
+                attachments: [
+                  {
+                    filename: `vesti-thesis-${isoWeekLabel(weekStart)}.png`,
+                    content: png,
+                    contentType: "image/png",
+                    cid: chartCid,
+                    contentDisposition: "inline" as const,
+                  },
+                ],
+              }
+            : {}),
+        };
+      },
       (s, messageId) => recordDigestDelivery(db, { subscriberId: s.id, weekStart, messageId }).then(() => {}),
       { weekStart },
     );

@@ -163,4 +163,23 @@ describe("sendWeeklyDigest", () => {
     expect(mail!.text).toMatch(/Chinese aid\s+\d+\s/);
     expect(mail!.text).not.toMatch(/<|cid:/);
   });
+
+  it("gives each subscriber an unsubscribe link on the page, one-click in the headers, when the page is public", async () => {
+    const before = (await receivedNow()).length;
+    const s = await addSubscriber(t.db, { email: "leaver@example.org" });
+    await sendWeeklyDigest({ ...deps, publicUrl: "https://vesti.example.org/" }, "2026-11-16");
+    const mail = (await receivedNow()).slice(before).find((m) => to(m) === "leaver@example.org")!;
+    const link = `https://vesti.example.org/unsubscribe?token=${s.unsubscribe_token}`;
+    // unfolded: long header lines are folded onto several lines
+    const header = (key: string) =>
+      (mail.headerLines.find((h) => h.key === key)?.line ?? "").replace(/\r\n\s+/g, " ");
+    expect(header("list-unsubscribe")).toContain(
+      `<${link}>, <mailto:digest@vesti.example?subject=unsubscribe%20${s.unsubscribe_token}>`,
+    );
+    expect(header("list-unsubscribe-post")).toMatch(/List-Unsubscribe=One-Click$/);
+    expect(mail.text).toContain(
+      `To unsubscribe, open ${link} (or reply with the subject "unsubscribe ${s.unsubscribe_token}").`,
+    );
+    expect(mail.html).toContain(`<a href="${link}">Unsubscribe</a>`);
+  });
 });

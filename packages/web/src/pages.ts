@@ -300,4 +300,27 @@ export function errorPage(status: number, message: string): string {
   });
 }
 
+/**
+ * The digest's unsubscribe link opens this: a button, not an action, because mail scanners and link
+ * previews open links (GET) on their own; only the POST unsubscribes.
+ */
+export function unsubscribeConfirmPage(token: string): string {
+  return page({
+    title: "Unsubscribe",
+    nav: "articles",
+    body:
+      "<h1>Unsubscribe from the weekly digest</h1><p>Stop sending the Vesti weekly digest to the address this link was sent to?</p>" +
+      `<form method="post" action="/unsubscribe"><input type="hidden" name="token" value="${h(token)}">` +
+      '<button type="submit">Unsubscribe</button></form>',
+  });
+}
+
+export function unsubscribedPage(): string {
+  return page({
+    title: "Unsubscribed",
+    nav: "articles",
+    body: "<h1>Unsubscribed</h1><p>You will not get the Vesti weekly digest any more. To get it again, ask the Vesti operator.</p>",
+  });
+}
+
 export { formatShare };

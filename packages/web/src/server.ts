@@ -13,6 +13,7 @@ import {
   queryOutletActivity,
   queryPeriodArticles,
   type TieWeekRow,
+  unsubscribeByLink,
 } from "@vesti/db";
 import { basicAuth, type Logger } from "@vesti/runtime";
 import { defaultTaxonomy } from "@vesti/themes";
@@ -26,6 +27,8 @@ import {
   explorePage,
   landingPage,
   outletsPage,
+  unsubscribeConfirmPage,
+  unsubscribedPage,
 } from "./pages";
 import {
   BadRequest,
@@ -297,12 +300,43 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return { type: "image/png", body: svgToPng(svg, { width: 1760 }), headers: attachment("png") };
   };
 
+  // The one write: the digest's unsubscribe link (and mail clients' RFC 8058 one-click POST to it). The
+  // role stays vesti_analyst, in a read-write transaction whose only possible write is the
+  // digest_unsubscribe function (migration 0010); the token is the capability.
+  const unsubscribe = async (req: IncomingMessage, url: URL): Promise<Reply> => {
+    if (req.method === "GET" || req.method === "HEAD") {
+      const token = parseUnsubscribeToken(url.searchParams.get("token"));
+      return html(unsubscribeConfirmPage(token));
+    }
+    if (req.method !== "POST")
+      return {
+        status: 405,
+        type: "text/plain; charset=utf-8",
+        body: "GET or POST only\n",
+        headers: { allow: "GET, HEAD, POST" },
+      };
+    const form = new URLSearchParams(await readSmallBody(req, 4096));
+    const token = parseUnsubscribeToken(url.searchParams.get("token") ?? form.get("token"));
+    const known = await db
+      .transaction()
+      .setAccessMode("read write")
+      .execute(async (trx) => {
+        await sql`SET LOCAL ROLE vesti_analyst`.execute(trx);
+        return unsubscribeByLink(trx, token);
+      });
+    if (!known) throw new NotFound("This unsubscribe link is not valid: no subscriber has it.");
+    logger.info("a subscriber unsubscribed by link");
+    return html(unsubscribedPage());
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const url = new URL(req.url ?? "/", "http://localhost");
     let reply: Reply;
     try {
-      if (req.method !== "GET" && req.method !== "HEAD") {
+      if (url.pathname === "/unsubscribe") {
+        reply = await unsubscribe(req, url);
+      } else if (req.method !== "GET" && req.method !== "HEAD") {
         reply = {
           status: 405,
           type: "text/plain; charset=utf-8",
@@ -340,9 +374,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const server = createServer((req, res) => {
-    // /healthz stays open for probes, like the ops board's.
+    // /healthz stays open for probes, like the ops board's; /unsubscribe for digest readers, who have no login.
     const path = (req.url ?? "/").split("?")[0];
-    if (auth && path !== "/healthz") return auth(req, res, () => void handle(req, res));
+    if (auth && path !== "/healthz" && path !== "/unsubscribe")
+      return auth(req, res, () => void handle(req, res));
     void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -368,6 +403,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await ownDb?.destroy();
     },
   };
+}
+
+/** An unsubscribe token as addSubscriber makes them (base64url); anything else is a bad link. */
+function parseUnsubscribeToken(value: string | null): string {
+  const token = value?.trim() ?? "";
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token))
+    throw new BadRequest("This unsubscribe link is incomplete: copy the whole link from the e-mail.");
+  return token;
+}
+
+/** A request body of at most `limit` bytes, as text; a larger one is a bad request. */
+async function readSmallBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BadRequest(`request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The server's options from the settings (packages/config); `overrides` are the command line's. */

@@ -1,4 +1,4 @@
-import { asAnalyst, createDb } from "@vesti/db";
+import { addSubscriber, asAnalyst, createDb } from "@vesti/db";
 import { createLogger } from "@vesti/runtime";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -244,6 +244,101 @@ describe("the trends page's server", () => {
     expect((await fetch(`${guarded.url}/thesis.csv`, { headers: basic("analyst:wrong") })).status).toBe(401);
     expect((await fetch(`${guarded.url}/thesis.csv`, { headers: basic("analyst:pa:ss") })).status).toBe(200);
     expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("the digest's unsubscribe link", () => {
+  const active = async (email: string) =>
+    (
+      await t.db
+        .selectFrom("subscribers")
+        .select(["active", "unsubscribed_at"])
+        .where("email", "=", email)
+        .executeTakeFirstOrThrow()
+    ).active;
+
+  it("asks first (GET changes nothing), unsubscribes on the POST, and says so again on a second one", async () => {
+    const s = await addSubscriber(t.db, { email: "reader@example.org" });
+    const confirm = await get(`/unsubscribe?token=${s.unsubscribe_token}`);
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toContain('<form method="post" action="/unsubscribe">');
+    expect(page).toContain(`name="token" value="${s.unsubscribe_token}"`);
+    expect(await active("reader@example.org")).toBe(true);
+
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const done = await get("/unsubscribe", {
+      method: "POST",
+      headers: form,
+      body: `token=${s.unsubscribe_token}`,
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("<h1>Unsubscribed</h1>");
+    expect(await active("reader@example.org")).toBe(false);
+    const row = await t.db
+      .selectFrom("subscribers")
+      .select("unsubscribed_at")
+      .where("id", "=", s.id)
+      .executeTakeFirstOrThrow();
+    expect(row.unsubscribed_at).toBeInstanceOf(Date);
+    const again = await get("/unsubscribe", {
+      method: "POST",
+      headers: form,
+      body: `token=${s.unsubscribe_token}`,
+    });
+    expect(again.status).toBe(200);
+    // subscribing again clears it
+    await addSubscriber(t.db, { email: "reader@example.org" });
+    expect(await active("reader@example.org")).toBe(true);
+  });
+
+  it("takes a mail client's one-click POST (RFC 8058), also behind WEB_AUTH, and nothing else there", async () => {
+    const s = await addSubscriber(t.db, { email: "oneclick@example.org" });
+    const res = await fetch(`${guarded.url}/unsubscribe?token=${s.unsubscribe_token}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(res.status).toBe(200);
+    expect(await active("oneclick@example.org")).toBe(false);
+    expect((await fetch(`${guarded.url}/unsubscribe?token=${s.unsubscribe_token}`)).status).toBe(200);
+    expect((await fetch(`${guarded.url}/`, { method: "POST" })).status).toBe(401);
+  });
+
+  it("refuses unknown, malformed and hostile tokens without touching anyone", async () => {
+    const s = await addSubscriber(t.db, { email: "stays@example.org" });
+    const post = (body: string) =>
+      get("/unsubscribe", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    expect((await post(`token=${"A".repeat(24)}`)).status).toBe(404);
+    expect((await post("token=")).status).toBe(400);
+    const hostile = await get(`/unsubscribe?token=${encodeURIComponent('"><script>alert(1)</script>')}`);
+    expect(hostile.status).toBe(400);
+    expect(await hostile.text()).not.toContain("<script>alert");
+    // the address is no token, and a token's prefix is not one either
+    expect((await post("token=stays%40example.org")).status).toBe(400);
+    expect((await post(`token=${s.unsubscribe_token.slice(0, 20)}`)).status).toBe(404);
+    expect((await post(`token=${"x".repeat(5000)}`)).status).toBe(400);
+    expect((await get(`/unsubscribe?token=${s.unsubscribe_token}`, { method: "PUT" })).status).toBe(405);
+    expect(await active("stays@example.org")).toBe(true);
+  });
+
+  it("leaves the page's role no other reach into subscribers", async () => {
+    const pool = createDb(t.url, { poolSize: 1, startupOptions: "-c role=vesti_analyst" });
+    try {
+      await expect(sql`UPDATE subscribers SET active = false`.execute(pool)).rejects.toThrow(
+        /permission denied/,
+      );
+      const r = await sql<{ ok: boolean }>`SELECT public.digest_unsubscribe('not-a-token') AS ok`.execute(
+        pool,
+      );
+      expect(r.rows[0]!.ok).toBe(false);
+    } finally {
+      await pool.destroy();
+    }
   });
 });
 

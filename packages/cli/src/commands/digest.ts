@@ -4,6 +4,7 @@ import {
   composeDigest,
   createMailTransport,
   digestPageUrl,
+  digestUnsubscribeUrl,
   lastCompleteWeek,
   parseWeek,
   sendWeeklyDigest,
@@ -59,6 +60,7 @@ export function registerDigestCommands(program: Command): void {
         active: s.active ? "yes" : "no",
         themes: s.themes?.join(",") ?? "all",
         since: s.created_at.toISOString().slice(0, 10),
+        left: s.unsubscribed_at?.toISOString().slice(0, 10) ?? "",
       }));
       process.stdout.write(`${formatTable(table)}\n`);
     });
@@ -72,11 +74,13 @@ export function registerDigestCommands(program: Command): void {
     .option("--html", "the HTML part instead of the text part")
     .action(async (opts: { week?: string; themes?: string; html?: boolean }) => {
       const data = await withDb((db) => loadDigestData(db, weekOf(opts.week)));
-      const pageUrl = digestPageUrl(loadConfig().WEB_PUBLIC_URL, data.weekStart);
+      const publicUrl = loadConfig().WEB_PUBLIC_URL;
+      const pageUrl = digestPageUrl(publicUrl, data.weekStart);
+      const unsubscribeUrl = digestUnsubscribeUrl(publicUrl, "TOKEN");
       const mail = composeDigest(
         data,
         { email: "preview@example.org", themes: parseThemes(opts.themes), unsubscribeToken: "TOKEN" },
-        { ...(pageUrl ? { pageUrl } : {}) },
+        { ...(pageUrl ? { pageUrl } : {}), ...(unsubscribeUrl ? { unsubscribeUrl } : {}) },
       );
       process.stdout.write(opts.html ? mail.html : `Subject: ${mail.subject}\n\n${mail.text}`);
     });

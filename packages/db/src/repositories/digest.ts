@@ -237,6 +237,7 @@ export interface Subscriber {
   active: boolean;
   unsubscribe_token: string;
   created_at: Date;
+  unsubscribed_at: Date | null;
 }
 
 /** Adds a subscriber, or reactivates and updates one with the same e-mail address. */
@@ -255,7 +256,9 @@ export async function addSubscriber(
       unsubscribe_token: randomBytes(18).toString("base64url"),
     })
     .onConflict((oc) =>
-      oc.column("email").doUpdateSet({ active: true, themes: s.themes ?? null, lang: s.lang ?? "en" }),
+      oc
+        .column("email")
+        .doUpdateSet({ active: true, unsubscribed_at: null, themes: s.themes ?? null, lang: s.lang ?? "en" }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -266,10 +269,19 @@ export async function unsubscribe(db: Kysely<Database>, emailOrToken: string): P
   const key = emailOrToken.trim();
   const r = await db
     .updateTable("subscribers")
-    .set({ active: false })
+    .set({ active: false, unsubscribed_at: sql`coalesce(unsubscribed_at, now())` })
     .where((eb) => eb.or([eb("email", "=", key.toLowerCase()), eb("unsubscribe_token", "=", key)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * The digest's unsubscribe link: deactivates the subscriber whose token this is, through the one function
+ * the page's read-only role may call (migration 0010). True when the token is (or was) a subscriber's.
+ */
+export async function unsubscribeByLink(db: Kysely<Database>, token: string): Promise<boolean> {
+  const r = await sql<{ ok: boolean }>`SELECT public.digest_unsubscribe(${token}) AS ok`.execute(db);
+  return r.rows[0]?.ok === true;
 }
 
 export async function listSubscribers(db: Kysely<Database>): Promise<Subscriber[]> {
