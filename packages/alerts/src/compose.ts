@@ -76,6 +76,7 @@ export interface AlertQueryDescription {
   countries: readonly string[];
   outlets: readonly string[];
   collections: readonly string[];
+  scripts: readonly string[];
   granularity: Granularity;
 }
 
@@ -128,6 +129,7 @@ export function composeAlertEmail(
       filter("outlet country", query.countries),
       filter("outlet", query.outlets),
       filter("collection", query.collections),
+      filter("script", query.scripts),
     ]
       .filter(Boolean)
       .join("; ") || "none (every outlet, every language)";

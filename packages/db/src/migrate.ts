@@ -10,6 +10,7 @@ import * as m0007 from "./migrations/0007_fulltext";
 import * as m0008 from "./migrations/0008_pages";
 import * as m0009 from "./migrations/0009_script_counts";
 import * as m0010 from "./migrations/0010_web_unsubscribe";
+import * as m0011 from "./migrations/0011_alert_scripts";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
 // a pruned Docker image. Kysely's Migrator takes a Postgres advisory lock, so two processes that start
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   "0008_pages": m0008,
   "0009_script_counts": m0009,
   "0010_web_unsubscribe": m0010,
+  "0011_alert_scripts": m0011,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

@@ -274,6 +274,8 @@ export interface AlertQueriesTable {
   countries: ColumnType<string[], string[] | undefined, string[]>;
   outlets: ColumnType<string[], string[] | undefined, string[]>;
   collections: ColumnType<string[], string[] | undefined, string[]>;
+  /** The article's script: Cyrl, Latn or mixed. */
+  scripts: ColumnType<string[], string[] | undefined, string[]>;
   granularity: "day" | "week";
   directions: ColumnType<("up" | "down")[], ("up" | "down")[] | undefined, ("up" | "down")[]>;
   /** Overrides of the detector's defaults (DetectorParams in @vesti/alerts). */

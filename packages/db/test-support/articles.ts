@@ -50,6 +50,8 @@ export async function storeTestArticles(
     day: string;
     count: number;
     lang?: string;
+    /** The articles' script (default Latn). */
+    script?: string;
     tag?: string;
     themesOf: (i: number) => string[];
   },
@@ -82,7 +84,7 @@ export async function storeTestArticles(
       published_estimated: false,
       fetched_at: new Date(`${a.day}T23:00:00Z`),
       lang: a.lang ?? "sr",
-      script: "Latn",
+      script: a.script ?? "Latn",
       lang_confidence: 0.99,
       themes: themes.map((id) => ({ id, evidence: [] })),
     });

@@ -53,7 +53,14 @@ beforeAll(async () => {
       count: 10,
       themesOf: (i) => (i < 2 ? ["putin"] : []),
     });
-    await storeTestArticles(t.db, { outlet: "ru-a", day, count: 8, lang: "ru", themesOf: () => ["putin"] });
+    await storeTestArticles(t.db, {
+      outlet: "ru-a",
+      day,
+      count: 8,
+      lang: "ru",
+      script: "Cyrl",
+      themesOf: () => ["putin"],
+    });
   }
 });
 afterAll(() => t.destroy());
@@ -64,11 +71,18 @@ const q = (over: Partial<Parameters<typeof saveAlertQuery>[1]> = {}) => ({
   granularity: "day" as const,
   ...over,
 });
-const filters: { langs: string[]; countries: string[]; outlets: string[]; collections: string[] } = {
+const filters: {
+  langs: string[];
+  countries: string[];
+  outlets: string[];
+  collections: string[];
+  scripts: string[];
+} = {
   langs: [],
   countries: [],
   outlets: [],
   collections: [],
+  scripts: [],
 };
 
 describe("saved queries", () => {
@@ -100,6 +114,16 @@ describe("saved queries", () => {
       /not an e-mail/,
     );
     await expect(saveAlertQuery(t.db, q({ directions: ["sideways" as "up"] }))).rejects.toThrow(/directions/);
+    await expect(saveAlertQuery(t.db, q({ scripts: ["greek"] }))).rejects.toThrow(/not a script: "greek"/);
+  });
+
+  it("stores scripts as the count tables write them", async () => {
+    const { query } = await saveAlertQuery(
+      t.db,
+      q({ name: "by script", scripts: ["cyrillic", "LATN", "Cyrl"] }),
+    );
+    expect(query.scripts).toEqual(["Cyrl", "Latn"]);
+    await removeAlertQuery(t.db, "by script");
   });
 });
 
@@ -159,7 +183,7 @@ describe("loadAlertSeries", () => {
     });
   });
 
-  it("filters by language, outlet country, outlet and collection", async () => {
+  it("filters by language, script, outlet country, outlet and collection", async () => {
     const load = (f: Partial<typeof filters>, themes = ["kosovo", "putin"]) =>
       loadAlertSeries(
         t.db,
@@ -178,6 +202,12 @@ describe("loadAlertSeries", () => {
       expect(
         await outlets({ countries: ["RS"], langs: ["sr"], collections: ["serbia-national"] }, themes),
       ).toEqual(["rs-a|sr"]);
+      expect(await outlets({ scripts: ["Cyrl"] }, themes)).toEqual(["ru-a|ru"]);
+      expect(await outlets({ scripts: ["Latn"], langs: ["sr", "ru"] }, themes)).toEqual([
+        "rs-a|sr",
+        "rs-b|sr",
+      ]);
+      expect(await outlets({ scripts: ["mixed"] }, themes)).toEqual([]);
     }
   });
 
@@ -191,6 +221,14 @@ describe("loadAlertSeries", () => {
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.published_at.toISOString().startsWith("2026-03-09"))).toBe(true);
     expect(rows[0]!.published_at >= rows[2]!.published_at).toBe(true);
+    const cyrillic = await alertArticles(
+      t.db,
+      { ...filters, themes: ["putin"], scripts: ["Cyrl"] },
+      { from: "2026-03-09", to: "2026-03-09" },
+      50,
+    );
+    expect(cyrillic).toHaveLength(8);
+    expect(cyrillic.every((r) => r.outlet_name === "ru-a" || r.title.includes("ru-a"))).toBe(true);
   });
 });
 

@@ -67,13 +67,14 @@ function number(name: string, value: string, integer: boolean): number {
 
 /** "kosovo, putin; outlet country RS; language sr" */
 export function describeQuery(
-  q: Pick<AlertQuery, "themes" | "langs" | "countries" | "outlets" | "collections">,
+  q: Pick<AlertQuery, "themes" | "langs" | "countries" | "outlets" | "collections" | "scripts">,
 ): string {
   const parts = [q.themes.join(" or ")];
   if (q.langs.length > 0) parts.push(`language ${q.langs.join(",")}`);
   if (q.countries.length > 0) parts.push(`outlet country ${q.countries.join(",")}`);
   if (q.outlets.length > 0) parts.push(`outlet ${q.outlets.join(",")}`);
   if (q.collections.length > 0) parts.push(`collection ${q.collections.join(",")}`);
+  if (q.scripts.length > 0) parts.push(`script ${q.scripts.join(",")}`);
   return parts.join("; ");
 }
 
@@ -121,6 +122,7 @@ interface AddOptions {
   country?: string;
   outlet?: string;
   collection?: string;
+  script?: string;
   notify?: string;
   direction: "up" | "down" | "both";
   minMentions?: string;
@@ -147,6 +149,7 @@ export function registerAlertCommands(program: Command): void {
     .option("--country <CCs>", "only outlets of these countries (RS,RU,...)")
     .option("--outlet <ids>", "only these outlets")
     .option("--collection <names>", "only outlets in these collections (infra/sources.yaml)")
+    .option("--script <scripts>", "only articles in this script: Cyrl, Latn or mixed (also cyrillic, latin)")
     .option("--notify <emails>", "e-mail the alerts to these addresses, comma-separated")
     .addOption(
       new Option("--direction <d>", "alert on rises, falls or both")
@@ -174,6 +177,7 @@ export function registerAlertCommands(program: Command): void {
           countries: list(o.country),
           outlets: list(o.outlet),
           collections: list(o.collection),
+          scripts: list(o.script),
           granularity: o.by,
           directions: [...directions],
           params,

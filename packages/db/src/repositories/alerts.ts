@@ -1,9 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { scriptParam } from "../params";
 import type { Database } from "../schema";
 
 // Saved alert queries, the series the detector reads for them, the alerts it raised, and their e-mails
 // (docs/alerts.md). Filters mean the same everywhere: country and collection are the outlet's (outlets),
-// language the article's; within one filter any value matches, and every filter must match.
+// language and script the article's; within one filter any value matches, and every filter must match.
 
 export interface AlertQuery {
   id: number;
@@ -13,6 +14,7 @@ export interface AlertQuery {
   countries: string[];
   outlets: string[];
   collections: string[];
+  scripts: string[];
   granularity: "day" | "week";
   directions: ("up" | "down")[];
   params: Record<string, unknown>;
@@ -24,7 +26,7 @@ export interface AlertQuery {
 
 export type AlertQueryFilters = Pick<
   AlertQuery,
-  "themes" | "langs" | "countries" | "outlets" | "collections"
+  "themes" | "langs" | "countries" | "outlets" | "collections" | "scripts"
 >;
 
 export interface AlertQueryInput {
@@ -34,6 +36,8 @@ export interface AlertQueryInput {
   countries?: readonly string[];
   outlets?: readonly string[];
   collections?: readonly string[];
+  /** Cyrl, Latn or mixed (any case; also "cyrillic", "latin"). */
+  scripts?: readonly string[];
   granularity: "day" | "week";
   directions?: readonly ("up" | "down")[];
   params?: Record<string, unknown>;
@@ -66,6 +70,13 @@ function normalise(q: AlertQueryInput) {
     countries: list(q.countries, (s) => s.toUpperCase()),
     outlets: list(q.outlets),
     collections: list(q.collections),
+    scripts: list(
+      (q.scripts ?? []).map((s) => {
+        const parsed = scriptParam.safeParse(s);
+        if (!parsed.success) throw new Error(`not a script: "${s}" (Cyrl, Latn or mixed)`);
+        return parsed.data;
+      }),
+    ),
     granularity: q.granularity,
     directions,
     params: JSON.stringify(q.params ?? {}),
@@ -91,6 +102,7 @@ export async function saveAlertQuery(
         countries: v.countries,
         outlets: v.outlets,
         collections: v.collections,
+        scripts: v.scripts,
         granularity: v.granularity,
         directions: v.directions,
         params: v.params,
@@ -158,8 +170,12 @@ function selectedOutlets(f: AlertQueryFilters): RawBuilder<unknown> {
   return sql`SELECT o.id FROM public.outlets o WHERE ${sql.join(conditions, sql` AND `)}`;
 }
 
-const langFilter = (column: RawBuilder<unknown>, f: AlertQueryFilters) =>
-  f.langs.length > 0 ? sql`AND ${column} = ANY(${f.langs}::text[])` : sql``;
+/** The article filters (language, script) on a table or view aliased `alias` ("" for none). */
+const articleFilter = (alias: string, f: AlertQueryFilters) => {
+  const col = (c: string) => sql.ref(alias ? `${alias}.${c}` : c);
+  return sql`${f.langs.length > 0 ? sql`AND ${col("lang")} = ANY(${f.langs}::text[])` : sql``}
+    ${f.scripts.length > 0 ? sql`AND ${col("script")} = ANY(${f.scripts}::text[])` : sql``}`;
+};
 
 /** True for an article (alias a) tagged with any of the themes in the current taxonomy. */
 const taggedWithAny = (themes: readonly string[]) => sql`(
@@ -202,7 +218,7 @@ export async function loadAlertSeries(
       SELECT ${period}::text AS period, outlet, lang, sum(mentions)::int8 AS mentions, sum(articles)::int8 AS articles
       FROM ${view}
       WHERE theme = ${q.themes[0]} AND ${period} BETWEEN ${from} AND ${to}
-        AND outlet IN (SELECT id FROM sel) ${langFilter(sql`lang`, q)}
+        AND outlet IN (SELECT id FROM sel) ${articleFilter("", q)}
       GROUP BY ${period}, outlet, lang
       ORDER BY 1, 2, 3`.execute(db);
     return result.rows;
@@ -218,7 +234,7 @@ export async function loadAlertSeries(
              (count(*) FILTER (WHERE ${taggedWithAny(q.themes)}))::int8 AS mentions, count(*)::int8 AS articles
       FROM public.articles a
       WHERE a.day >= ${from} AND a.day <= ${week ? sql`${to} + 6` : to}
-        AND a.outlet_id IN (SELECT id FROM sel) ${langFilter(sql`a.lang`, q)}
+        AND a.outlet_id IN (SELECT id FROM sel) ${articleFilter("a", q)}
       GROUP BY 1, 2, 3
     ) g
     ORDER BY 1, 2, 3`.execute(db);
@@ -237,7 +253,7 @@ export async function alertArticles(
     SELECT a.title, coalesce(a.canonical_url, a.link) AS url, o.name AS outlet_name, a.published_at
     FROM public.articles a JOIN public.outlets o ON o.id = a.outlet_id
     WHERE a.day BETWEEN ${range.from}::date AND ${range.to}::date
-      AND a.outlet_id IN (SELECT id FROM sel) ${langFilter(sql`a.lang`, q)}
+      AND a.outlet_id IN (SELECT id FROM sel) ${articleFilter("a", q)}
       AND ${taggedWithAny(q.themes)}
     ORDER BY a.published_at DESC, a.id DESC
     LIMIT ${limit}`.execute(db);
@@ -354,6 +370,7 @@ export interface AlertRow {
   countries: string[];
   outlets: string[];
   collections: string[];
+  scripts: string[];
   granularity: "day" | "week";
   direction: "up" | "down";
   period: string;
@@ -386,6 +403,7 @@ function alertsWithQuery(db: Kysely<Database>) {
       "q.countries",
       "q.outlets",
       "q.collections",
+      "q.scripts",
       "a.granularity",
       "a.direction",
       "a.period",

@@ -317,6 +317,7 @@ export async function alertEmail(
       countries: alert.countries,
       outlets: alert.outlets,
       collections: alert.collections,
+      scripts: alert.scripts,
       granularity: alert.granularity,
     },
     articles,
