@@ -113,6 +113,8 @@ export function composeAlertEmail(
   query: AlertQueryDescription,
   articles: readonly AlertArticle[],
   recipient: string,
+  /** The recipient's unsubscribe link (the trends page's /unsubscribe); without it, ask the operator. */
+  unsubscribeUrl?: string,
 ): AlertEmail {
   const message = alertMessage(facts);
   const when = periodLabel(facts.period, facts.granularity);
@@ -146,10 +148,13 @@ export function composeAlertEmail(
       `z = ${facts.z.toFixed(1)}, p = ${formatP(facts.pValue)} (${METHOD_NAMES[facts.method] ?? facts.method})`,
     ],
   ];
-  const footer =
+  const because =
     `You receive this because ${recipient} is notified of the saved query "${query.name}" in Vesti. ` +
-    `Days are UTC days; a share is the fraction of articles tagged with the theme. To stop these e-mails, ` +
-    `ask the Vesti operator to run: vesti alerts notify "${query.name}" --remove ${recipient}`;
+    "Days are UTC days; a share is the fraction of articles tagged with the theme.";
+  const byOperator = `ask the Vesti operator to run: vesti alerts notify "${query.name}" --remove ${recipient}`;
+  const footer = unsubscribeUrl
+    ? `${because} To stop these e-mails, open ${unsubscribeUrl} (or ${byOperator}).`
+    : `${because} To stop these e-mails, ${byOperator}`;
 
   const lines: string[] = [message, ""];
   lines.push("THE QUERY");
@@ -194,7 +199,14 @@ export function composeAlertEmail(
     }
     parts.push("</ul>");
   }
-  parts.push(`<hr><p style="color:#666;font-size:12px">${h(footer)}</p>`);
+  const unsubscribeHref = unsubscribeUrl ? safeHref(unsubscribeUrl) : null;
+  parts.push(
+    `<hr><p style="color:#666;font-size:12px">${h(because)} ` +
+      (unsubscribeHref
+        ? `<a href="${h(unsubscribeHref)}">Stop these e-mails</a> (or ${h(byOperator)}).`
+        : `To stop these e-mails, ${h(byOperator)}`) +
+      "</p>",
+  );
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${h(subject)}</title></head><body style="font-family:sans-serif">${parts.join("\n")}</body></html>\n`;
   return { subject, text, html };
 }

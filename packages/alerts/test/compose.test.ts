@@ -98,7 +98,9 @@ describe("composeAlertEmail", () => {
     expect(mail.text).toContain(
       "themes: Russian aid, Chinese aid (an article tagged with several counts once)",
     );
-    expect(mail.text).toContain("filters: language sr; outlet country RS; collection serbia-national; script Cyrl");
+    expect(mail.text).toContain(
+      "filters: language sr; outlet country RS; collection serbia-national; script Cyrl",
+    );
     expect(mail.text).toMatch(/this week: 63 of 1,402 articles \(4\.5%\)/);
     expect(mail.text).toMatch(/test: {6}z = 9\.3, p = 1\.0e-20 \(negative binomial/);
     expect(mail.text).toContain("  - Doctors <img src=x onerror=alert(1)> arrive (RTS & co, 2020-04-08)");

@@ -134,7 +134,7 @@ export const settings = {
   WEB_PUBLIC_URL: setting(
     z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")),
     undefined,
-    "Where readers reach the trends page (e.g. https://vesti.example.org); the digest links to its week there, and each subscriber to a one-click unsubscribe link (/unsubscribe). Unset, no link: unsubscribe by reply.",
+    "Where readers reach the trends page (e.g. https://vesti.example.org); the digest links to its week there, and every digest and alert e-mail carries a one-click unsubscribe link (/unsubscribe). Unset, no link: unsubscribe through the operator.",
   ),
   SCHEDULER_TICK_SECONDS: setting(
     int(1, 3600),

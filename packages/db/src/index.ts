@@ -31,6 +31,7 @@ export {
   type AlertRow,
   type AlertSeriesRow,
   alertArticles,
+  alertUnsubscribeByLink,
   findAlertQuery,
   listAlertMarks,
   listAlertQueries,

@@ -11,6 +11,7 @@ import * as m0008 from "./migrations/0008_pages";
 import * as m0009 from "./migrations/0009_script_counts";
 import * as m0010 from "./migrations/0010_web_unsubscribe";
 import * as m0011 from "./migrations/0011_alert_scripts";
+import * as m0012 from "./migrations/0012_alert_unsubscribe";
 
 // Migrations are listed here rather than read from a folder, so they work the same under tsx, vitest and
 // a pruned Docker image. Kysely's Migrator takes a Postgres advisory lock, so two processes that start
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "0009_script_counts": m0009,
   "0010_web_unsubscribe": m0010,
   "0011_alert_scripts": m0011,
+  "0012_alert_unsubscribe": m0012,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema.

@@ -317,6 +317,8 @@ export interface AlertDeliveriesTable {
   created_at: CreatedAt;
   /** Null until the SMTP server accepted the message. */
   sent_at: Timestamp | null;
+  /** The e-mail's unsubscribe link's token (random, set by Postgres). */
+  unsubscribe_token: Generated<string>;
 }
 
 export interface Database {

@@ -28,14 +28,6 @@ export interface DigestComposeOptions {
   unsubscribeUrl?: string;
 }
 
-/** A subscriber's unsubscribe link on the trends page, from WEB_PUBLIC_URL; none without it. */
-export function digestUnsubscribeUrl(publicUrl: string | undefined, token: string): string | undefined {
-  if (!publicUrl) return undefined;
-  const url = new URL("unsubscribe", publicUrl.endsWith("/") ? publicUrl : `${publicUrl}/`);
-  url.searchParams.set("token", token);
-  return url.toString();
-}
-
 /** The trends page's URL for a week, from WEB_PUBLIC_URL. */
 export function digestPageUrl(publicUrl: string | undefined, weekStart: string): string | undefined {
   if (!publicUrl) return undefined;

@@ -6,7 +6,6 @@ export {
   type DigestEmail,
   type DigestRecipient,
   digestPageUrl,
-  digestUnsubscribeUrl,
 } from "./compose";
 export {
   DigestDeliveryError,

@@ -8,7 +8,9 @@ import {
 } from "@vesti/db";
 import {
   type DeliveryFailure,
+  listUnsubscribeHeaders,
   type OutgoingMail,
+  unsubscribeUrl as pageUnsubscribeUrl,
   sendEachOnce,
   senderAddress,
   stableMessageId,
@@ -17,7 +19,7 @@ import {
 } from "@vesti/mail";
 import type { Logger } from "@vesti/runtime";
 import type { Kysely } from "kysely";
-import { composeDigest, digestPageUrl, digestUnsubscribeUrl } from "./compose";
+import { composeDigest, digestPageUrl } from "./compose";
 import { isoWeekLabel } from "./week";
 
 export interface DigestDeps {
@@ -96,8 +98,7 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
       deps,
       pending,
       (s): OutgoingMail => {
-        const unsubscribeUrl = digestUnsubscribeUrl(deps.publicUrl, s.unsubscribe_token);
-        const mailto = `<mailto:${replyTo}?subject=unsubscribe%20${s.unsubscribe_token}>`;
+        const unsubscribeUrl = pageUnsubscribeUrl(deps.publicUrl, s.unsubscribe_token);
         return {
           to: s.email,
           ...composeDigest(
@@ -110,14 +111,11 @@ export async function sendWeeklyDigest(deps: DigestDeps, weekStart: string): Pro
             },
           ),
           messageId: digestMessageId(weekStart, s.id, deps.from),
-          // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the link (the page's
-          // /unsubscribe); without a public page, a reply to the sender.
-          headers: unsubscribeUrl
-            ? {
-                "List-Unsubscribe": `<${unsubscribeUrl}>, ${mailto}`,
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-              }
-            : { "List-Unsubscribe": mailto },
+          // The page's link (one-click) and a reply to the sender; without a public page, the reply only.
+          headers: listUnsubscribeHeaders(
+            unsubscribeUrl,
+            `mailto:${replyTo}?subject=unsubscribe%20${s.unsubscribe_token}`,
+          ),
           ...(png && chartCid
             ? {
                 attachments: [

@@ -9,3 +9,4 @@ export {
   withSessionLock,
 } from "./once";
 export { createMailTransport, senderAddress, stableMessageId, type Transporter } from "./transport";
+export { listUnsubscribeHeaders, unsubscribeUrl } from "./unsubscribe";

@@ -301,25 +301,28 @@ export function errorPage(status: number, message: string): string {
 }
 
 /**
- * The digest's unsubscribe link opens this: a button, not an action, because mail scanners and link
- * previews open links (GET) on their own; only the POST unsubscribes.
+ * An e-mail's unsubscribe link (the digest's or an alert's) opens this: a button, not an action, because
+ * mail scanners and link previews open links (GET) on their own; only the POST unsubscribes.
  */
 export function unsubscribeConfirmPage(token: string): string {
   return page({
     title: "Unsubscribe",
     nav: "articles",
     body:
-      "<h1>Unsubscribe from the weekly digest</h1><p>Stop sending the Vesti weekly digest to the address this link was sent to?</p>" +
+      "<h1>Unsubscribe</h1><p>Stop sending the e-mails this link came with (the Vesti weekly digest, or a saved query's alerts) to the address they were sent to?</p>" +
       `<form method="post" action="/unsubscribe"><input type="hidden" name="token" value="${h(token)}">` +
       '<button type="submit">Unsubscribe</button></form>',
   });
 }
 
-export function unsubscribedPage(): string {
+/** After the POST: which e-mails stop (the digest, or the alerts of one saved query, by name). */
+export function unsubscribedPage(what: { digest: true } | { alertQuery: string }): string {
+  const stops =
+    "digest" in what ? "the Vesti weekly digest" : `the alerts of the saved query “${h(what.alertQuery)}”`;
   return page({
     title: "Unsubscribed",
     nav: "articles",
-    body: "<h1>Unsubscribed</h1><p>You will not get the Vesti weekly digest any more. To get it again, ask the Vesti operator.</p>",
+    body: `<h1>Unsubscribed</h1><p>You will not get ${stops} any more. To get them again, ask the Vesti operator.</p>`,
   });
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { FONT_FILES, renderChart, svgToPng } from "@vesti/charts";
 import type { Config } from "@vesti/config";
 import {
+  alertUnsubscribeByLink,
   asAnalyst,
   createDb,
   type Database,
@@ -300,9 +301,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return { type: "image/png", body: svgToPng(svg, { width: 1760 }), headers: attachment("png") };
   };
 
-  // The one write: the digest's unsubscribe link (and mail clients' RFC 8058 one-click POST to it). The
-  // role stays vesti_analyst, in a read-write transaction whose only possible write is the
-  // digest_unsubscribe function (migration 0010); the token is the capability.
+  // The one write: an e-mail's unsubscribe link, the digest's or an alert's (and mail clients' RFC 8058
+  // one-click POST to it). The role stays vesti_analyst, in a read-write transaction whose only possible
+  // writes are the digest_unsubscribe and alert_unsubscribe functions (migrations 0010, 0012); the token
+  // is the capability.
   const unsubscribe = async (req: IncomingMessage, url: URL): Promise<Reply> => {
     if (req.method === "GET" || req.method === "HEAD") {
       const token = parseUnsubscribeToken(url.searchParams.get("token"));
@@ -317,16 +319,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       };
     const form = new URLSearchParams(await readSmallBody(req, 4096));
     const token = parseUnsubscribeToken(url.searchParams.get("token") ?? form.get("token"));
-    const known = await db
+    const done = await db
       .transaction()
       .setAccessMode("read write")
       .execute(async (trx) => {
         await sql`SET LOCAL ROLE vesti_analyst`.execute(trx);
-        return unsubscribeByLink(trx, token);
+        if (await unsubscribeByLink(trx, token)) return { digest: true as const };
+        const alertQuery = await alertUnsubscribeByLink(trx, token);
+        return alertQuery === null ? null : { alertQuery };
       });
-    if (!known) throw new NotFound("This unsubscribe link is not valid: no subscriber has it.");
-    logger.info("a subscriber unsubscribed by link");
-    return html(unsubscribedPage());
+    if (!done) throw new NotFound("This unsubscribe link is not valid: no e-mail was sent with it.");
+    logger.info({ what: "digest" in done ? "digest" : "alerts" }, "unsubscribed by link");
+    return html(unsubscribedPage(done));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {

@@ -326,6 +326,66 @@ describe("the digest's unsubscribe link", () => {
     expect(await active("stays@example.org")).toBe(true);
   });
 
+  it("takes an alert recipient off the saved query, and drops its e-mails still pending for them", async () => {
+    const q = await sql<{ id: number }>`
+      INSERT INTO alert_queries (name, themes, granularity, recipients)
+      VALUES ('Kosovo <b>watch</b>', '{kosovo}', 'day', '{a@example.org,b@example.org}') RETURNING id`.execute(
+      t.db,
+    );
+    const queryId = q.rows[0]!.id;
+    const alert = async (period: string) =>
+      (
+        await sql<{ id: number }>`
+        INSERT INTO alerts (query_id, granularity, direction, period, last_period, mentions, articles, share,
+          expected_share, baseline_share, baseline_spread, baseline_periods, z, p_value, method, message)
+        VALUES (${queryId}, 'day', 'up', ${period}, ${period}, 9, 100, 0.09, 0.01, 0.01, 0.005, 12, 4.2, 0.00001,
+          'nb', 'spike') RETURNING id`.execute(t.db)
+      ).rows[0]!.id;
+    const sent = await alert("2026-10-01");
+    const pending = await alert("2026-10-08");
+    await sql`
+      INSERT INTO alert_deliveries (alert_id, email, message_id, sent_at) VALUES
+        (${sent}, 'a@example.org', 'm1', now()), (${sent}, 'b@example.org', 'm2', now()),
+        (${pending}, 'a@example.org', 'm3', NULL), (${pending}, 'b@example.org', 'm4', NULL)`.execute(t.db);
+    try {
+      const { unsubscribe_token: token } = await t.db
+        .selectFrom("alert_deliveries")
+        .select("unsubscribe_token")
+        .where("alert_id", "=", sent)
+        .where("email", "=", "a@example.org")
+        .executeTakeFirstOrThrow();
+      const res = await get(`/unsubscribe?token=${token}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("the alerts of the saved query “Kosovo &lt;b&gt;watch&lt;/b&gt;”");
+      const after = await t.db
+        .selectFrom("alert_queries")
+        .select("recipients")
+        .where("id", "=", queryId)
+        .executeTakeFirstOrThrow();
+      expect(after.recipients).toEqual(["b@example.org"]);
+      const left = await t.db
+        .selectFrom("alert_deliveries")
+        .select(["alert_id", "email"])
+        .where("alert_id", "in", [sent, pending])
+        .orderBy("alert_id")
+        .orderBy("email")
+        .execute();
+      expect(left).toEqual([
+        { alert_id: sent, email: "a@example.org" },
+        { alert_id: sent, email: "b@example.org" },
+        { alert_id: pending, email: "b@example.org" },
+      ]);
+      // the same link again: still "unsubscribed", nothing else changes
+      expect((await get(`/unsubscribe?token=${token}`, { method: "POST" })).status).toBe(200);
+    } finally {
+      await sql`DELETE FROM alert_queries WHERE id = ${queryId}`.execute(t.db);
+    }
+  });
+
   it("leaves the page's role no other reach into subscribers", async () => {
     const pool = createDb(t.url, { poolSize: 1, startupOptions: "-c role=vesti_analyst" });
     try {
@@ -336,6 +396,16 @@ describe("the digest's unsubscribe link", () => {
         pool,
       );
       expect(r.rows[0]!.ok).toBe(false);
+      await expect(sql`SELECT count(*) FROM alert_deliveries`.execute(pool)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(sql`UPDATE alert_queries SET recipients = '{}'`.execute(pool)).rejects.toThrow(
+        /permission denied/,
+      );
+      const a = await sql<{
+        name: string | null;
+      }>`SELECT public.alert_unsubscribe('not-a-token') AS name`.execute(pool);
+      expect(a.rows[0]!.name).toBeNull();
     } finally {
       await pool.destroy();
     }

@@ -89,6 +89,7 @@ export async function startScheduler(ctx: ServiceContext, options: { tickSeconds
           transport,
           from: config.DIGEST_FROM,
           logger: logger.child({ jobId: job.id }),
+          ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
           metrics: ctx.metrics,
           now: () => new Date(),
         },

@@ -68,6 +68,7 @@ beforeAll(async () => {
     logger: createLogger("test", "silent"),
     metrics,
     now: () => NOW,
+    publicUrl: "https://vesti.example.org",
   };
 });
 afterAll(async () => {
@@ -124,7 +125,24 @@ describe("processDetectAlerts", () => {
       expect(m.text).toMatch(/LATEST ARTICLES, Wed 29 Apr 2026\n {2}- Test rs-[ab] 2026-04-29 a \d+ kosovo/);
       expect(m.messageId).toBe(alertMessageId(alert!.id, to(m)!, FROM));
       expect(m.html).toContain("<table");
+      // each recipient's own unsubscribe link, in the footer and one-click in the headers
+      const { unsubscribe_token: token } = await t.db
+        .selectFrom("alert_deliveries")
+        .select("unsubscribe_token")
+        .where("alert_id", "=", alert!.id)
+        .where("email", "=", to(m)!)
+        .executeTakeFirstOrThrow();
+      const link = `https://vesti.example.org/unsubscribe?token=${token}`;
+      const header = (key: string) =>
+        (m.headerLines.find((h) => h.key === key)?.line ?? "").replace(/\r\n\s+/g, " ");
+      expect(header("list-unsubscribe")).toBe(`List-Unsubscribe: <${link}>`);
+      expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+      expect(m.text).toContain(`To stop these e-mails, open ${link} (or ask the Vesti operator`);
+      expect(m.html).toContain(`<a href="${link}">Stop these e-mails</a>`);
     }
+    const tokens = await t.db.selectFrom("alert_deliveries").select("unsubscribe_token").execute();
+    expect(new Set(tokens.map((r) => r.unsubscribe_token)).size).toBe(2);
+    expect(tokens.every((r) => /^[0-9a-f]{32}$/.test(r.unsubscribe_token))).toBe(true);
     expect(await counter(metrics.alertsRaised, { granularity: "day", direction: "up" })).toBe(1);
     expect(await counter(metrics.alertEmails, { outcome: "sent" })).toBe(2);
   });

@@ -324,6 +324,7 @@ export function registerAlertCommands(program: Command): void {
               transport,
               from: config.DIGEST_FROM,
               logger: createLogger("alerts", config.LOG_LEVEL),
+              ...(config.WEB_PUBLIC_URL ? { publicUrl: config.WEB_PUBLIC_URL } : {}),
               metrics: createMetrics("cli"),
               now: () => now,
             },

@@ -4,11 +4,11 @@ import {
   composeDigest,
   createMailTransport,
   digestPageUrl,
-  digestUnsubscribeUrl,
   lastCompleteWeek,
   parseWeek,
   sendWeeklyDigest,
 } from "@vesti/digest";
+import { unsubscribeUrl as pageUnsubscribeUrl } from "@vesti/mail";
 import { createLogger } from "@vesti/runtime";
 import { THEME_IDS } from "@vesti/themes";
 import type { Command } from "commander";
@@ -76,7 +76,7 @@ export function registerDigestCommands(program: Command): void {
       const data = await withDb((db) => loadDigestData(db, weekOf(opts.week)));
       const publicUrl = loadConfig().WEB_PUBLIC_URL;
       const pageUrl = digestPageUrl(publicUrl, data.weekStart);
-      const unsubscribeUrl = digestUnsubscribeUrl(publicUrl, "TOKEN");
+      const unsubscribeUrl = pageUnsubscribeUrl(publicUrl, "TOKEN");
       const mail = composeDigest(
         data,
         { email: "preview@example.org", themes: parseThemes(opts.themes), unsubscribeToken: "TOKEN" },

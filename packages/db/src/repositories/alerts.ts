@@ -462,13 +462,15 @@ export interface PendingAlertDelivery {
   alert: AlertRow;
   email: string;
   message_id: string;
+  /** For the e-mail's unsubscribe link (alertUnsubscribeByLink). */
+  unsubscribe_token: string;
 }
 
 /** Deliveries not yet accepted by the SMTP server, oldest alert first. */
 export async function pendingAlertDeliveries(db: Kysely<Database>): Promise<PendingAlertDelivery[]> {
   const rows = await db
     .selectFrom("alert_deliveries")
-    .select(["alert_id", "email", "message_id"])
+    .select(["alert_id", "email", "message_id", "unsubscribe_token"])
     .where("sent_at", "is", null)
     .orderBy("alert_id")
     .orderBy("email")
@@ -482,7 +484,22 @@ export async function pendingAlertDeliveries(db: Kysely<Database>): Promise<Pend
     )
     .execute();
   const byId = new Map(alerts.map((a) => [a.id, a as AlertRow]));
-  return rows.map((r) => ({ alert: byId.get(r.alert_id)!, email: r.email, message_id: r.message_id }));
+  return rows.map((r) => ({
+    alert: byId.get(r.alert_id)!,
+    email: r.email,
+    message_id: r.message_id,
+    unsubscribe_token: r.unsubscribe_token,
+  }));
+}
+
+/**
+ * An alert e-mail's unsubscribe link: takes its recipient off the query's recipients (and drops the
+ * query's e-mails still pending for them), through the one function the page's read-only role may call
+ * for it (migration 0012). The query's name, or null when no e-mail had this token.
+ */
+export async function alertUnsubscribeByLink(db: Kysely<Database>, token: string): Promise<string | null> {
+  const r = await sql<{ name: string | null }>`SELECT public.alert_unsubscribe(${token}) AS name`.execute(db);
+  return r.rows[0]?.name ?? null;
 }
 
 /** Records that the SMTP server accepted an alert's e-mail to one recipient. */

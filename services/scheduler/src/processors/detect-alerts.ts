@@ -33,10 +33,12 @@ import {
 } from "@vesti/db";
 import {
   type DeliveryFailure,
+  listUnsubscribeHeaders,
   type MailDeps,
   type OutgoingMail,
   sendEachOnce,
   stableMessageId,
+  unsubscribeUrl,
   withSessionLock,
 } from "@vesti/mail";
 import type { Payload, QueueName } from "@vesti/queue";
@@ -50,6 +52,8 @@ import type { Kysely } from "kysely";
 
 export interface DetectAlertsDeps extends MailDeps {
   db: Kysely<Database>;
+  /** Where readers reach the trends page (WEB_PUBLIC_URL): each e-mail then carries an unsubscribe link. */
+  publicUrl?: string;
   metrics: Pick<Metrics, "alertsRaised" | "alertEmails">;
   /** The clock: the last complete day (or ISO week) before it is the last one tested. */
   now: () => Date;
@@ -302,6 +306,7 @@ export async function alertEmail(
   alert: AlertRow,
   recipient: string,
   labels?: Map<string, string>,
+  unsubscribeUrl?: string,
 ): Promise<ReturnType<typeof composeAlertEmail>> {
   const names = labels ?? (await themeLabels(db));
   const articles = await alertArticles(db, alert, {
@@ -322,6 +327,7 @@ export async function alertEmail(
     },
     articles,
     recipient,
+    unsubscribeUrl,
   );
 }
 
@@ -339,11 +345,15 @@ export async function sendAlertEmails(
     const result = await sendEachOnce(
       deps,
       pending,
-      async (p): Promise<OutgoingMail> => ({
-        to: p.email,
-        ...(await alertEmail(db, p.alert, p.email, labels)),
-        messageId: p.message_id,
-      }),
+      async (p): Promise<OutgoingMail> => {
+        const link = unsubscribeUrl(deps.publicUrl, p.unsubscribe_token);
+        return {
+          to: p.email,
+          ...(await alertEmail(db, p.alert, p.email, labels, link)),
+          messageId: p.message_id,
+          headers: listUnsubscribeHeaders(link),
+        };
+      },
       async (p) => {
         await markAlertDelivered(db, { alertId: p.alert.id, email: p.email });
       },
