@@ -49,9 +49,3 @@ export function lastCompletePeriod(now: Date, g: Granularity): string {
   const today = now.toISOString().slice(0, 10);
   return g === "day" ? addDays(today, -1) : addDays(mondayOf(today), -7);
 }
-
-/** Periods from `a` to `b` (b − a), in whole periods. */
-export function periodsBetween(a: string, b: string, g: Granularity): number {
-  const days = Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
-  return g === "day" ? days : Math.round(days / 7);
-}

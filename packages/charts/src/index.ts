@@ -8,7 +8,6 @@ export {
   PALETTE,
   type RenderedChart,
   renderChart,
-  renderChartSvg,
 } from "./render";
 export {
   calendar,

@@ -388,8 +388,3 @@ function serialize(node: DomElement): string {
   }
   return `${out}</${node.localName}>`;
 }
-
-/** The SVG of a chart spec (see renderChart). */
-export function renderChartSvg(spec: ChartSpec): string {
-  return renderChart(spec).svg;
-}

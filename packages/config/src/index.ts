@@ -40,6 +40,8 @@ function setting<T extends z.ZodType>(
 }
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const cron = () => z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields");
+const userPassword = () => z.string().regex(/^[^:]+:.+$/, "user:password");
 
 export const settings = {
   DATABASE_URL: setting(
@@ -82,7 +84,7 @@ export const settings = {
     "Sender of the weekly digest and of alert e-mails; replies to it are where unsubscribe requests arrive.",
   ),
   DIGEST_CRON: setting(
-    z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields"),
+    cron(),
     "0 7 * * 1",
     "When the scheduler sends the weekly digest (cron, in DIGEST_TIME_ZONE); it covers the last complete ISO week.",
   ),
@@ -99,7 +101,7 @@ export const settings = {
     "Time zone of DIGEST_CRON and ALERTS_CRON.",
   ),
   ALERTS_CRON: setting(
-    z.string().regex(/^\S+( \S+){4,5}$/, "a cron pattern of 5 or 6 fields"),
+    cron(),
     "30 2 * * *",
     "When the scheduler runs the spike detector on every saved query (cron, in DIGEST_TIME_ZONE): after the previous UTC day's counts settle; weekly queries are tested on the first run after their ISO week ends.",
   ),
@@ -116,7 +118,7 @@ export const settings = {
   HTTP_HOST: setting(z.string().min(1), "0.0.0.0", "Interface the /healthz and /metrics endpoint binds to."),
   SOURCES_FILE: setting(z.string().min(1), undefined, "Sources YAML synced into the database."),
   OPS_BOARD_AUTH: setting(
-    z.string().regex(/^[^:]+:.+$/, "user:password"),
+    userPassword(),
     undefined,
     "user:password for the Bull Board at /queues (HTTP basic auth); unset, the board asks for no login.",
   ),
@@ -127,7 +129,7 @@ export const settings = {
   ),
   WEB_PORT: setting(int(0, 65535), "8080", "Port of the trends page (0 picks a free port)."),
   WEB_AUTH: setting(
-    z.string().regex(/^[^:]+:.+$/, "user:password"),
+    userPassword(),
     undefined,
     "user:password for the trends page (HTTP basic auth, as OPS_BOARD_AUTH); unset, no login. /healthz and /unsubscribe stay open.",
   ),

@@ -65,12 +65,9 @@ export {
   TaxonomyMismatchError,
 } from "./repositories/bodies";
 export {
-  type ArticleCountTable,
-  addBodyTotals,
   addToCounts,
   applyThemeChanges,
   type CountedArticle,
-  type ThemeCountTable,
 } from "./repositories/counts";
 export {
   addSubscriber,

@@ -267,7 +267,7 @@ export function composeDigest(
       `<table style="border-collapse:collapse">${head}${rows.join("")}</table>`,
     );
   }
-  const weeks = data.aidHistory?.length ?? 0;
+  const weeks = data.aidHistory.length;
   if (weeks > 0) {
     const chart = options.chartCid
       ? `<img src="cid:${h(options.chartCid)}" width="600" style="width:100%;max-width:600px;height:auto;border:0" alt="Chart: Serbian outlets' share of articles on Russian, Chinese and EU aid, the last ${weeks} weeks (the same numbers are in the table below)">`

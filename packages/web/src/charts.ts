@@ -204,22 +204,25 @@ export async function viewChart(
   labels: ThemeLabels,
 ): Promise<ChartData & { series: { id: string; label: string; query: SeriesQuery; rows: SeriesRow[] }[] }> {
   const drawn: { id: string; label: string; query: SeriesQuery; rows: SeriesRow[] }[] = [];
-  const results = await Promise.all(
-    view.series.map((s) =>
-      read((db) =>
-        querySeries(db, {
-          query: s.query,
-          by: view.by,
-          ...(view.from ? { since: view.from } : {}),
-          ...(view.to ? { until: view.to } : {}),
-          ...(view.split ? { split: view.split } : {}),
-        }),
+  // The alert marks read alongside the series, not after them.
+  const [results, marks] = await Promise.all([
+    Promise.all(
+      view.series.map((s) =>
+        read((db) =>
+          querySeries(db, {
+            query: s.query,
+            by: view.by,
+            ...(view.from ? { since: view.from } : {}),
+            ...(view.to ? { until: view.to } : {}),
+            ...(view.split ? { split: view.split } : {}),
+          }),
+        ),
       ),
     ),
-  );
-  const marks = await read((db) =>
-    alertMarks(db, [...new Set(view.series.map((s) => s.query.theme))], { from: view.from, to: view.to }),
-  );
+    read((db) =>
+      alertMarks(db, [...new Set(view.series.map((s) => s.query.theme))], { from: view.from, to: view.to }),
+    ),
+  ]);
   for (const [i, s] of view.series.entries()) {
     const rows = results[i]!;
     const themeLabel = labels.get(s.query.theme) ?? s.query.theme;

@@ -1,4 +1,4 @@
-import { formatShare, PALETTE, periodLabel, type RenderedChart } from "@vesti/charts";
+import { PALETTE, periodLabel, type RenderedChart } from "@vesti/charts";
 import {
   DIMENSION_NAMES,
   DIMENSIONS,
@@ -325,5 +325,3 @@ export function unsubscribedPage(what: { digest: true } | { alertQuery: string }
     body: `<h1>Unsubscribed</h1><p>You will not get ${stops} any more. To get them again, ask the Vesti operator.</p>`,
   });
 }
-
-export { formatShare };

@@ -155,8 +155,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const viewData = (view: ChartView, kind: "explore" | "compare") => viewChart(read, view, kind, labels);
 
   const chartOf = async (name: string, params: URLSearchParams): Promise<ChartData> => {
-    if (name === "thesis") return (await landingData(parseLanding(params))).thesis;
-    if (name === "tie") return (await landingData(parseLanding(params))).tie;
+    // Each download reads only its own chart (the tie's query is the slow one).
+    if (name === "thesis") return read((trx) => thesisChart(trx, parseLanding(params), now()));
+    if (name === "tie") return tieChart(db, parseLanding(params), now(), loadTie);
     if (name === "explore") return viewData(parseExplore(params), "explore");
     if (name === "compare") return viewData(parseCompare(params), "compare");
     throw new NotFound(`no chart "${name}"`);
@@ -409,7 +410,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-/** An unsubscribe token as addSubscriber makes them (base64url); anything else is a bad link. */
+/** An unsubscribe token as the digest (base64url) and the alert e-mails (hex) make them; anything else is a bad link. */
 function parseUnsubscribeToken(value: string | null): string {
   const token = value?.trim() ?? "";
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token))

@@ -134,8 +134,6 @@ const compareSchema = z
   })
   .strict();
 
-/** The default comparison: the report's question, Chinese aid in Serbian and in Russian outlets. */
-
 /** /compare: several queries (`q`, repeated) on one chart. */
 export function parseCompare(params: URLSearchParams): ChartView {
   const input: Record<string, unknown> = collect(params, ["hide"]);

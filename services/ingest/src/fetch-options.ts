@@ -1,6 +1,15 @@
 import type { Config } from "@vesti/config";
 import type { FetchFeedOptions } from "@vesti/feeds";
 
+/** The host gate's key for a URL: its host (with port); an unparsable URL is its own key. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** The fetch guard and limits from the configuration: one place, for feeds, sitemaps and robots.txt. */
 export function fetchOptions(config: Config): FetchFeedOptions {
   return {

@@ -1,10 +1,8 @@
 export {
   type ArticlePage,
   languageDiffers,
-  languageSample,
   type PageReading,
   readArticlePage,
-  tagWholeArticle,
 } from "./article-page";
 export { type Classification, type ClassifyInput, classifyItem } from "./classify";
 export {
@@ -18,8 +16,6 @@ export {
 export {
   type FetchArticleDeps,
   type FetchArticleResult,
-  MAX_RETRY_WAIT_MS,
-  pageSpacingMs,
   processFetchArticle,
   retryWaitMs,
 } from "./processors/fetch-article";

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { BodyMethod, BodyStatus, Database } from "../schema";
 import { addBodyTotals, applyThemeChanges, type CountedArticle } from "./counts";
-import { insertBodyThemes } from "./theme-rows";
+import { dedupeThemes, insertBodyThemes } from "./theme-rows";
 
 /** What the page processor needs to know about an article and its outlet. */
 export interface ArticleForBody {
@@ -231,11 +231,6 @@ export async function storeArticleBody(
     if (body.status === "ok" && old?.status !== "ok") await addBodyTotals(trx, [dims]);
     return { outcome: old ? "replaced" : "stored", bodyOnly };
   });
-}
-
-function dedupeThemes<T extends { id: string }>(themes: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return themes.filter((t) => !seen.has(t.id) && seen.add(t.id));
 }
 
 async function bodyOnlyThemes(trx: Transaction<Database>, articleId: number): Promise<string[]> {

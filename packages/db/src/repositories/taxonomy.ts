@@ -5,6 +5,7 @@ import {
   type ArticleThemeRow,
   anyId,
   type BodyThemeRow,
+  dedupeThemes,
   insertArticleThemes,
   insertBodyThemes,
 } from "./theme-rows";
@@ -143,7 +144,7 @@ export async function peekRetagBatch(
   db: Kysely<Database>,
   version: string,
   afterId: number,
-  batchSize = 2000,
+  batchSize: number,
 ): Promise<{ articles: RetagArticle[]; bodies: Map<number, string> }> {
   const rows = await staleArticles(db, version, afterId, batchSize).execute();
   const bodies = new Map<number, string>();
@@ -326,14 +327,9 @@ export async function retagBatch(
         bodyBefore.push({ ...dims, taxonomy_version: body.taxonomy_version, themes: was });
       if (body.status !== "ok") continue;
       const headline = new Set(now);
-      const seen = new Set<string>();
-      const whole = tag({
-        id: a.id,
-        title: a.title,
-        summary: a.summary,
-        lang: a.lang,
-        body: body.text,
-      }).filter((t) => !seen.has(t.id) && seen.add(t.id) !== undefined);
+      const whole = dedupeThemes(
+        tag({ id: a.id, title: a.title, summary: a.summary, lang: a.lang, body: body.text }),
+      );
       const bodyOnly = whole.filter((t) => !headline.has(t.id)).map((t) => t.id);
       if (bodyOnly.length > 0) bodyAfter.push({ ...dims, taxonomy_version: version, themes: bodyOnly });
       for (const t of whole)

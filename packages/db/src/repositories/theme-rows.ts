@@ -42,6 +42,12 @@ export async function insertBodyThemes(db: Db, rows: readonly BodyThemeRow[]): P
   );
 }
 
+/** The tags with the first of each theme id only (a tagger may report a theme once per field). */
+export function dedupeThemes<T extends { id: string }>(themes: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return themes.filter((t) => !seen.has(t.id) && seen.add(t.id));
+}
+
 /** `= ANY(ids)` with the ids as one array parameter: for a batch's thousands of article ids. */
 export function anyId(ids: readonly number[]) {
   return sql<number>`ANY(${ids}::bigint[])`;

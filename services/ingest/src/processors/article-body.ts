@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  type ArticleForBody,
   type BodyToStore,
   type Database,
   getArticleForBody,
@@ -20,6 +21,8 @@ export interface ArticleBodyDeps {
 
 export interface ArticleBodyInput {
   articleId: number;
+  /** The article as getArticleForBody read it, when the caller has it (read here otherwise). */
+  article?: ArticleForBody;
   /** The fetched page (fetchDocument's body, contentType and finalUrl). */
   page: ArticlePage & { status?: number | null };
 }
@@ -48,7 +51,7 @@ export async function processArticleBody(
   deps: ArticleBodyDeps,
   input: ArticleBodyInput,
 ): Promise<ArticleBodyResult> {
-  const article = await getArticleForBody(deps.db, input.articleId);
+  const article = input.article ?? (await getArticleForBody(deps.db, input.articleId));
   if (!article) return { status: "missing" };
   const fetchedAt = (deps.now ?? (() => new Date()))();
   const logger = deps.logger.child({ articleId: article.id, outlet: article.outlet_id });
@@ -119,6 +122,8 @@ export async function processArticleBody(
 
 export interface ArticleBodyFailure {
   articleId: number;
+  /** The article as getArticleForBody read it, when the caller has it (read here otherwise). */
+  article?: ArticleForBody;
   /** failed: the page could not be fetched (after the job's retries); blocked_robots: robots.txt says no. */
   status: "failed" | "blocked_robots";
   reason: string;
@@ -134,7 +139,7 @@ export async function processArticleBodyFailure(
   deps: ArticleBodyDeps,
   input: ArticleBodyFailure,
 ): Promise<StoreBodyResult> {
-  const article = await getArticleForBody(deps.db, input.articleId);
+  const article = input.article ?? (await getArticleForBody(deps.db, input.articleId));
   if (!article) return { outcome: "missing", bodyOnly: [] };
   return storeArticleBody(deps.db, article.id, {
     ...fallback(article.summary),

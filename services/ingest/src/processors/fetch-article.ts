@@ -16,7 +16,7 @@ import type { HostGate, Payload, QueueName } from "@vesti/queue";
 import type { Logger, Metrics } from "@vesti/runtime";
 import type { Taxonomy } from "@vesti/themes";
 import type { Kysely } from "kysely";
-import { fetchOptions } from "../fetch-options";
+import { fetchOptions, hostOf } from "../fetch-options";
 import { cachedRobots, checkRobots, type RobotsCheck } from "../robots";
 import { processArticleBody, processArticleBodyFailure } from "./article-body";
 
@@ -87,9 +87,17 @@ export async function processFetchArticle(
   if (article.body_status) return { status: "skipped", reason: "the article has its page outcome already" };
   const logger = deps.logger.child({ articleId: article.id, outlet: article.outlet_id });
   const url = article.link ?? article.canonical_url;
-  if (!url) return record(deps, article, logger, { status: "failed", reason: "the feed item has no link" });
+  // (no retry row yet: only a fetched page's 429 or 5xx makes one)
+  if (!url)
+    return record(deps, article, undefined, logger, {
+      status: "failed",
+      reason: "the feed item has no link",
+    });
   if (!isHttpUrl(url))
-    return record(deps, article, logger, { status: "failed", reason: `bad_url: not an http(s) URL: ${url}` });
+    return record(deps, article, undefined, logger, {
+      status: "failed",
+      reason: `bad_url: not an http(s) URL: ${url}`,
+    });
 
   const now = nowOf(deps);
   const retry = await getPageRetry(db, article.id);
@@ -133,7 +141,7 @@ export async function processFetchArticle(
     deps.metrics.pageFailures.inc({ kind: e.kind });
     const failure = { httpStatus: e.status ?? null, finalUrl: e.url };
     if (e.kind === "robots_disallowed")
-      return record(deps, article, logger, {
+      return record(deps, article, retry, logger, {
         status: "blocked_robots",
         reason: `redirected to ${e.url}: ${e.message}`,
         ...failure,
@@ -151,7 +159,7 @@ export async function processFetchArticle(
         ...failure,
       });
     const vendor = e.vendor ? ` (${e.vendor})` : "";
-    return record(deps, article, logger, {
+    return record(deps, article, retry, logger, {
       status: "failed",
       reason: `${e.kind}${vendor}: ${e.message}`,
       ...failure,
@@ -163,6 +171,7 @@ export async function processFetchArticle(
     { db, taxonomy: deps.taxonomy, logger, ...(deps.now ? { now: deps.now } : {}) },
     {
       articleId: article.id,
+      article,
       page: { body: page.body, contentType: page.contentType, finalUrl: page.finalUrl, status: page.status },
     },
   );
@@ -269,7 +278,7 @@ async function robotsRefusal(
       ),
       final: "blocked_robots",
     });
-  return record(deps, article, logger, { status: "blocked_robots", reason: robots.reason });
+  return record(deps, article, retry, logger, { status: "blocked_robots", reason: robots.reason });
 }
 
 /** Another try later, or, past PAGE_FETCH_RETRIES (or a wait too long to honour), the final outcome. */
@@ -290,13 +299,13 @@ async function retryOrFail(
   const attempt = (retry?.attempts ?? 0) + 1;
   const failure = { httpStatus: t.httpStatus ?? null, finalUrl: t.finalUrl ?? null };
   if (attempt > deps.config.PAGE_FETCH_RETRIES)
-    return record(deps, article, logger, {
+    return record(deps, article, retry, logger, {
       status: t.final,
       reason: `${t.reason} (${attempt} tries)`,
       ...failure,
     });
   if (t.waitMs > MAX_RETRY_WAIT_MS)
-    return record(deps, article, logger, {
+    return record(deps, article, retry, logger, {
       status: t.final,
       reason: `${t.reason}; asked to wait ${Math.round(t.waitMs / 1000)} s, more than ${MAX_RETRY_WAIT_MS / 1000} s: not retried`,
       ...failure,
@@ -316,6 +325,8 @@ async function retryOrFail(
 async function record(
   deps: FetchArticleDeps,
   article: ArticleForBody,
+  /** The page's retry row, if it has one: cleared now that the page has its outcome. */
+  retry: PageRetry | undefined,
   logger: Logger,
   f: {
     status: "failed" | "blocked_robots";
@@ -326,10 +337,10 @@ async function record(
 ): Promise<FetchArticleResult> {
   const stored = await processArticleBodyFailure(
     { db: deps.db, taxonomy: deps.taxonomy, logger, ...(deps.now ? { now: deps.now } : {}) },
-    { articleId: article.id, ...f },
+    { articleId: article.id, article, ...f },
   );
   if (stored.outcome === "missing") return { status: "skipped", reason: "the article is gone" };
-  await clearPageRetry(deps.db, article.id);
+  if (retry) await clearPageRetry(deps.db, article.id);
   count(deps, article, f.status, null);
   logger[f.status === "failed" ? "warn" : "info"](
     { status: f.status, reason: f.reason },
@@ -364,13 +375,5 @@ function isHttpUrl(url: string): boolean {
     return u.protocol === "http:" || u.protocol === "https:";
   } catch {
     return false;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
   }
 }

@@ -35,7 +35,7 @@ import type { Logger, Metrics } from "@vesti/runtime";
 import type { Taxonomy } from "@vesti/themes";
 import type { Kysely } from "kysely";
 import { classifyItem } from "../classify";
-import { fetchOptions } from "../fetch-options";
+import { fetchOptions, hostOf } from "../fetch-options";
 import { checkRobots } from "../robots";
 
 export interface FetchFeedDeps {
@@ -744,12 +744,4 @@ function identityHash(feed: { id: number; outlet_id: string }, item: NormalisedI
     ? `guid:${feed.id}:${item.guid}`
     : `title:${feed.outlet_id}:${item.titleKey}:${item.publishedAt.toISOString().slice(0, 10)}`;
   return createHash("sha256").update(key).digest("hex");
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

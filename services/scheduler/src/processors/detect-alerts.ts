@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  type AlertArticle,
   type AlertFacts,
   addDays,
   addPeriods,
@@ -300,6 +301,11 @@ function alertFacts(a: AlertRow): AlertFacts {
   };
 }
 
+/** The latest articles behind a stored alert: its period, its query's filters. */
+function latestAlertArticles(db: Kysely<Database>, alert: AlertRow): Promise<AlertArticle[]> {
+  return alertArticles(db, alert, { from: alert.period, to: periodEnd(alert.period, alert.granularity) });
+}
+
 /** The e-mail of a stored alert to one recipient, with the latest articles of its period. */
 export async function alertEmail(
   db: Kysely<Database>,
@@ -307,12 +313,11 @@ export async function alertEmail(
   recipient: string,
   labels?: Map<string, string>,
   unsubscribeUrl?: string,
+  /** The alert's latest articles, when the caller has read them already (one read for all recipients). */
+  latest?: Promise<AlertArticle[]>,
 ): Promise<ReturnType<typeof composeAlertEmail>> {
   const names = labels ?? (await themeLabels(db));
-  const articles = await alertArticles(db, alert, {
-    from: alert.period,
-    to: periodEnd(alert.period, alert.granularity),
-  });
+  const articles = await (latest ?? latestAlertArticles(db, alert));
   return composeAlertEmail(
     alertFacts(alert),
     {
@@ -342,6 +347,16 @@ export async function sendAlertEmails(
     const pending = await pendingAlertDeliveries(db);
     if (pending.length === 0) return { sent: 0, failed: [] };
     const labels = await themeLabels(db);
+    // One read of an alert's articles for all its recipients.
+    const latest = new Map<number, Promise<AlertArticle[]>>();
+    const latestOf = (a: AlertRow) => {
+      let p = latest.get(a.id);
+      if (!p) {
+        p = latestAlertArticles(db, a);
+        latest.set(a.id, p);
+      }
+      return p;
+    };
     const result = await sendEachOnce(
       deps,
       pending,
@@ -349,7 +364,7 @@ export async function sendAlertEmails(
         const link = unsubscribeUrl(deps.publicUrl, p.unsubscribe_token);
         return {
           to: p.email,
-          ...(await alertEmail(db, p.alert, p.email, labels, link)),
+          ...(await alertEmail(db, p.alert, p.email, labels, link, latestOf(p.alert))),
           messageId: p.message_id,
           headers: listUnsubscribeHeaders(link),
         };
