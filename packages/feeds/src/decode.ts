@@ -244,14 +244,9 @@ export function decodeFeedBytes(bytes: Uint8Array, contentTypeHeader?: string | 
  */
 export function decodeHtmlBytes(bytes: Uint8Array, contentTypeHeader?: string | null): DecodedFeed {
   const meta = metaCharset(bytes);
-  if (meta !== null) return decodeDeclared(bytes, contentTypeHeader, meta, "meta", "<meta> charset");
-  return decodeDeclared(
-    bytes,
-    contentTypeHeader,
-    xmlDeclEncoding(bytes),
-    "xml-declaration",
-    "XML declaration",
-  );
+  return meta !== null
+    ? decodeDeclared(bytes, contentTypeHeader, meta, "meta", "<meta> charset")
+    : decodeFeedBytes(bytes, contentTypeHeader);
 }
 
 /** The charset a page declares in a <meta> tag near its start (null when none). */

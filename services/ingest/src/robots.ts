@@ -1,5 +1,5 @@
 import type { Config } from "@vesti/config";
-import { type Database, getRobots, saveRobots } from "@vesti/db";
+import { type Database, getRobots, type StoredRobots, saveRobots } from "@vesti/db";
 import {
   evaluateRobots,
   fetchRobotsTxt,
@@ -43,23 +43,14 @@ export async function checkRobots(
   url: string,
   purpose: RobotsPurpose = "page",
 ): Promise<RobotsCheck> {
-  const now = (deps.now ?? (() => new Date()))();
-  const origin = robotsOrigin(url);
-  let record = await getRobots(deps.db, origin);
-  let fetched = false;
-  if (!record || record.expiresAt.getTime() <= now.getTime()) {
-    const outcome = await fetchRobotsTxt(origin, fetchOptions(deps.config));
-    record = robotsRecordFromFetch(origin, outcome, now, record);
-    await saveRobots(deps.db, record);
-    fetched = true;
-    deps.logger?.debug({ origin, outcome: record.outcome, status: record.status }, "robots.txt fetched");
-  }
-  return {
-    ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose),
-    fetched,
-    outcome: record.outcome,
-    expiresAt: record.expiresAt,
-  };
+  const { now, origin, record: cached, fresh } = await readCache(deps, url);
+  if (cached && fresh) return { ...verdict(deps, cached, url, purpose), fetched: false };
+  const outcome = await fetchRobotsTxt(origin, fetchOptions(deps.config));
+  // The expired record is passed on: an unreachable robots.txt may keep its last good rules a while.
+  const record = robotsRecordFromFetch(origin, outcome, now, cached);
+  await saveRobots(deps.db, record);
+  deps.logger?.debug({ origin, outcome: record.outcome, status: record.status }, "robots.txt fetched");
+  return { ...verdict(deps, record, url, purpose), fetched: true };
 }
 
 /**
@@ -71,9 +62,24 @@ export async function cachedRobots(
   url: string,
   purpose: RobotsPurpose = "page",
 ): Promise<Omit<RobotsCheck, "fetched"> | null> {
+  const { record, fresh } = await readCache(deps, url);
+  return record && fresh ? verdict(deps, record, url, purpose) : null;
+}
+
+/** The origin's cached robots.txt record, and whether it is still fresh. */
+async function readCache(deps: RobotsDeps, url: string) {
   const now = (deps.now ?? (() => new Date()))();
-  const record = await getRobots(deps.db, robotsOrigin(url));
-  if (!record || record.expiresAt.getTime() <= now.getTime()) return null;
+  const origin = robotsOrigin(url);
+  const record = await getRobots(deps.db, origin);
+  return { now, origin, record, fresh: record !== null && record.expiresAt > now };
+}
+
+function verdict(
+  deps: RobotsDeps,
+  record: StoredRobots,
+  url: string,
+  purpose: RobotsPurpose,
+): Omit<RobotsCheck, "fetched"> {
   return {
     ...evaluateRobots(record, url, deps.config.FETCH_USER_AGENT, purpose),
     outcome: record.outcome,

@@ -136,9 +136,13 @@ export async function loadDigestData(
     themes.set(key, row);
   }
 
+  // One read of the aid view: the chart's weeks, and at least this week and the one before.
+  const historyWeeks = options.historyWeeks ?? 26;
   const aidRows = await sql<DigestAid & { week_start: string }>`
     SELECT week_start, russian_aid, chinese_aid, eu_aid, articles FROM analytics.aid_attention_weekly
-    WHERE week_start IN (${week}, ${prev})`.execute(db);
+    WHERE week_start > ${week} - ${7 * Math.max(2, historyWeeks)}::int AND week_start <= ${week}
+    ORDER BY week_start`.execute(db);
+  const historyFrom = addDays(weekStart, -7 * historyWeeks);
   const aid = (w: string): DigestAid | null => {
     const r = aidRows.rows.find((x) => x.week_start === w);
     return r
@@ -179,10 +183,6 @@ export async function loadDigestData(
       return { alignment: r.alignment, ...pick(r), prev: p ? pick(p) : null };
     })
     .sort((a, b) => a.alignment.localeCompare(b.alignment));
-  const history = await sql<DigestAid & { week_start: string }>`
-    SELECT week_start, russian_aid, chinese_aid, eu_aid, articles FROM analytics.aid_attention_weekly
-    WHERE week_start > ${week} - ${7 * (options.historyWeeks ?? 26)}::int AND week_start <= ${week}
-    ORDER BY week_start`.execute(db);
 
   const latest = await sql<DigestArticle>`
     SELECT theme, title, url, outlet_name, country, lang, published_at FROM (
@@ -208,7 +208,7 @@ export async function loadDigestData(
     aid: aid(weekStart),
     prevAid: aid(prevStart),
     aidByAlignment,
-    aidHistory: history.rows,
+    aidHistory: aidRows.rows.filter((r) => r.week_start > historyFrom),
     latest: latest.rows,
     pairs: pairs.rows,
     alerts: alerts.map((a) => ({

@@ -121,7 +121,8 @@ export async function processFetchArticle(
   let hostHoldMs = 0;
   let fetched: { page: DocumentFetchOk } | { error: FeedFetchError } | { robots: RobotsCheck };
   try {
-    const robots = await checkRobots(robotsDeps, url, "page");
+    // Fresh in the cache a moment ago: no second read of it.
+    const robots = cached ? { ...cached, fetched: false } : await checkRobots(robotsDeps, url, "page");
     // This job just requested robots.txt from the host: the page waits for the host's spacing.
     if (robots.fetched)
       return { status: "host_busy", waitMs: pageSpacingMs(config, robots.crawlDelaySeconds) + jitter(deps) };
