@@ -1,5 +1,4 @@
 // @vesti/fulltext: article extraction from web pages (pure core: no network, no database).
-export { cleanLines, removeBoilerplate } from "./boilerplate";
 export {
   FIXTURE_PAGES_DIR,
   type LabelledPage,
@@ -17,5 +16,5 @@ export {
 } from "./extract";
 export * from "./limits";
 export * from "./metric";
-export { type PageSignals, pageSignals, textMarkers } from "./signals";
-export { blockText, cutText, normaliseLines } from "./text";
+
+export { blockText, cutText } from "./text";

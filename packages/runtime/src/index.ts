@@ -16,7 +16,6 @@ export { createMetrics, type Metrics } from "./metrics";
 export { isUserFacing, runService } from "./service";
 export { createShutdown, type Shutdown } from "./shutdown";
 export {
-  isConnectionError,
   retryWhileUnreachable,
   StartupError,
   waitForPostgres,

@@ -143,19 +143,18 @@ export async function retryWhileUnreachable<T>(
   logger: Logger,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  let delay = 500;
-  for (let n = 1; ; n++) {
+  let result: { value: T } | undefined;
+  let last: unknown;
+  await retryConnect(`${what}: the database`, seconds, logger, async () => {
     try {
-      return await fn();
+      result = { value: await fn() };
+      return "ok";
     } catch (error) {
-      if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
-      logger.warn(
-        { attempt: n, retryInMs: delay, err: error instanceof Error ? error.message : String(error) },
-        `${what}: the database is not reachable; retrying`,
-      );
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 10_000);
+      if (!isConnectionError(error)) throw error;
+      last = error;
+      return { retry: error instanceof Error ? error.message : String(error) };
     }
-  }
+  });
+  if (!result) throw last;
+  return result.value;
 }
